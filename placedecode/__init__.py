@@ -41,6 +41,10 @@ _LAZY = {
     "TorchMLPRegressor": ".models",
     "TorchMLPClassifier": ".models",
     "TrainingDivergedError": ".models",
+    "RateMaps": ".sim",
+    # datasets
+    "load_mnist": ".datasets",
+    "load_digits": ".datasets",
     # metrics
     "decoding_error": ".metrics",
     "r2_per_axis": ".metrics",
