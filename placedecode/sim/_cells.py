@@ -4,7 +4,10 @@ Each registered type maps a short name to a RatInABox Neurons class, default par
 and how its rates are evaluated for all time points at once:
 
 - ``"position"``: ``Neurons.get_state(evaluate_at=None, pos=positions)`` in chunks (place,
-  grid, boundary vector, object vector, random spatial cells);
+  grid, object vector, random spatial cells);
+- ``"boundary_vector"``: RatInABox's boundary-vector model (Barry & Burgess 2007) computed
+  by :func:`boundary_vector_rates`, which ray-casts each position once for all cells
+  instead of tiling (cells x positions x directions) arrays as RatInABox does (~20x faster);
 - ``"head_direction"`` / ``"velocity"`` / ``"speed"``: RatInABox's tuning functions applied
   to the whole head-direction / velocity series (RatInABox's own ``get_state`` ignores
   ``pos`` for these cells).
@@ -43,7 +46,8 @@ class CellType:
     defaults : dict
         Parameters placed over RatInABox's class defaults (the user's override these).
     evaluation : str
-        ``"position"``, ``"head_direction"``, ``"velocity"`` or ``"speed"``.
+        ``"position"``, ``"boundary_vector"``, ``"head_direction"``, ``"velocity"`` or
+        ``"speed"``.
     requires_2d : bool
         Whether the cells only exist in 2D environments.
     fixed_n : callable or None
@@ -69,7 +73,7 @@ def register_cell_type(cell_type: CellType, *, overwrite: bool = False) -> None:
     """Add a cell type to the registry so ``record(cells=name)`` can use it."""
     if cell_type.name in CELL_TYPES and not overwrite:
         raise ValueError(f"cell type {cell_type.name!r} is already registered; pass overwrite=True.")
-    if cell_type.evaluation not in ("position", "head_direction", "velocity", "speed"):
+    if cell_type.evaluation not in ("position", "boundary_vector", "head_direction", "velocity", "speed"):
         raise ValueError(f"unknown evaluation {cell_type.evaluation!r} for cell type {cell_type.name!r}.")
     CELL_TYPES[cell_type.name] = cell_type
 
@@ -86,6 +90,7 @@ for _ct in (
         "boundary_vector",
         "BoundaryVectorCells",
         {},
+        evaluation="boundary_vector",
         requires_2d=True,
         description="allocentric boundary vector cells (fire at a distance and direction from walls)",
     ),
@@ -248,6 +253,12 @@ def evaluate(population_neurons, cell_type: CellType, trajectory, out: np.ndarra
             chunk = np.ascontiguousarray(pos[s : s + step])
             out[:, s : s + step] = neurons.get_state(evaluate_at=None, pos=chunk)
         return
+    if cell_type.evaluation == "boundary_vector":
+        pos = trajectory.position.T
+        step = max(256, CHUNK_BYTES // (8 * 4 * max(1, neurons.n) * len(neurons.test_angles)))
+        for s in range(0, pos.shape[0], step):
+            out[:, s : s + step] = boundary_vector_rates(neurons, pos[s : s + step])
+        return
     if cell_type.evaluation == "speed":
         speed = np.linalg.norm(trajectory.velocity, axis=0)
         out[:] = (speed / neurons.one_sigma_speed)[None, :] * (hi - lo) + lo
@@ -274,6 +285,79 @@ def evaluate(population_neurons, cell_type: CellType, trajectory, out: np.ndarra
     out[:] = rates
 
 
+def rates_at(neurons, cell_type: CellType, positions: np.ndarray) -> np.ndarray:
+    """Noiseless rates (n_cells, P) of a spatial population at ``positions`` (P, D)."""
+    if cell_type.evaluation == "boundary_vector":
+        return boundary_vector_rates(neurons, positions)
+    return neurons.get_state(evaluate_at=None, pos=positions)
+
+
+def first_wall_distances(positions: np.ndarray, directions: np.ndarray, walls: np.ndarray) -> np.ndarray:
+    """Distance (m) from each position to the first wall along each unit direction.
+
+    Parameters
+    ----------
+    positions : ndarray of shape (P, 2)
+    directions : ndarray of shape (K, 2)
+        Unit vectors.
+    walls : ndarray of shape (W, 2, 2)
+        Wall segments ``[[x0, y0], [x1, y1]]``.
+
+    Returns
+    -------
+    ndarray of shape (P, K)
+        ``inf`` where a ray meets no wall (never inside a closed environment).
+
+    Notes
+    -----
+    The ray ``p + l u`` meets the wall ``a + m (b - a)`` at
+    ``l = ((a - p) x s) / (u x s)``, ``m = ((a - p) x u) / (u x s)`` with ``s = b - a`` and
+    ``x`` the 2-D cross product; a hit needs ``l > 0`` and ``0 <= m <= 1``, as in
+    ``ratinabox.utils.vector_intercepts`` (which also jitters the segments by ~1e-9 m).
+    """
+    P, K = positions.shape[0], directions.shape[0]
+    best = np.full((P, K), np.inf)
+    ux, uy = directions[:, 0][None, :], directions[:, 1][None, :]
+    for (ax, ay), (bx, by) in np.asarray(walls, float):
+        sx, sy = bx - ax, by - ay
+        dx = (ax - positions[:, 0])[:, None]  # (P, 1)
+        dy = (ay - positions[:, 1])[:, None]
+        denom = ux * sy - uy * sx  # (1, K)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = (dx * sy - dy * sx) / denom
+            mu = (dx * uy - dy * ux) / denom
+        hit = (lam > 0) & (mu >= 0) & (mu <= 1)
+        np.minimum(best, np.where(hit, lam, np.inf), out=best)
+    return best
+
+
+def boundary_vector_rates(neurons, positions: np.ndarray) -> np.ndarray:
+    """Rates (n_cells, P) in Hz of allocentric RatInABox BoundaryVectorCells at ``positions``.
+
+    The model of ``BoundaryVectorCells.get_state``: for each test direction ``θ_k``
+    (every ``dtheta`` degrees), the first wall at distance ``d_k`` contributes
+    ``exp(-(d_k - d_c)² / 2σ_d,c²) · vonMises(θ_k; φ_c, σ_φ,c)``; the sum over directions
+    is divided by the cell's maximum and scaled to ``[min_fr, max_fr]``.
+    """
+    if getattr(neurons, "reference_frame", "allocentric") != "allocentric":
+        raise ValueError(
+            "boundary_vector cells with reference_frame='egocentric' are not supported by "
+            "vectorised evaluation; use the default allocentric frame."
+        )
+    from ratinabox.utils import von_mises
+
+    dist = first_wall_distances(np.asarray(positions, float).reshape(-1, 2), neurons.test_directions,
+                                neurons.Agent.Environment.walls)  # (P, K)
+    angular = von_mises(
+        neurons.test_angles[None, :], neurons.tuning_angles[:, None], neurons.sigma_angles[:, None], norm=1
+    )  # (n, K)
+    mu = neurons.tuning_distances[:, None, None]
+    sigma = neurons.sigma_distances[:, None, None]
+    radial = np.exp(-((dist[None, :, :] - mu) ** 2) / (2 * sigma**2))  # (n, P, K)
+    rates = np.einsum("npk,nk->np", radial, angular) / neurons.cell_fr_norm[:, None]
+    return rates * (neurons.max_fr - neurons.min_fr) + neurons.min_fr
+
+
 def cell_parameters(neurons, cell_type: CellType, env) -> dict[str, np.ndarray]:
     """Per-cell parameters for weight maps and analysis, one row per cell.
 
@@ -288,9 +372,9 @@ def cell_parameters(neurons, cell_type: CellType, env) -> dict[str, np.ndarray]:
     if cell_type.name == "place":
         p["centre"] = np.asarray(neurons.place_cell_centres, float).reshape(n, D)
         p["width"] = np.asarray(neurons.place_cell_widths, float).reshape(n)
-    elif cell_type.evaluation == "position":
+    elif cell_type.evaluation in ("position", "boundary_vector"):
         coords = env.discretise_environment(dx=0.02).reshape(-1, D)
-        rates = neurons.get_state(evaluate_at=None, pos=coords)
+        rates = rates_at(neurons, cell_type, coords)
         p["centre"] = coords[np.argmax(rates, axis=1)]
     else:
         p["centre"] = np.full((n, D), np.nan)

@@ -288,14 +288,15 @@ class Recording:
             grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
         else:
             grid = centres[0][:, None]
-        from ._cells import CELL_TYPES
+        from ._cells import CELL_TYPES, rates_at
         from ._random import derive_seed, seeded_global_numpy
 
         for index, pop in enumerate(self.populations):
-            if CELL_TYPES[pop.cell_type].evaluation != "position":
+            cell_type = CELL_TYPES[pop.cell_type]
+            if cell_type.evaluation not in ("position", "boundary_vector"):
                 continue
             with seeded_global_numpy(derive_seed(self.seed or 0, "rate_maps", index)):
-                values = pop.neurons.get_state(evaluate_at=None, pos=grid)[pop.local]
+                values = rates_at(pop.neurons, cell_type, grid)[pop.local]
             maps[pop.rows] = values.reshape(len(pop.rows), *shape)
         return RateMaps(maps, edges, ext)
 
