@@ -1,0 +1,446 @@
+r"""Engine of the hand-coded network: activations, losses, layers and optimizers in NumPy.
+
+No autograd: every derivative below is written by hand, next to the function it
+differentiates, so the whole network reads in one sitting.
+
+Notation (the tutorial's; activations are column-major, one column per sample)
+-------------------------------------------------------------------------------
+For a mini-batch of ``B`` samples and a network of ``L`` weight layers:
+
+=====================  ====================================  ==================================
+symbol                 meaning                               shape
+=====================  ====================================  ==================================
+``A⁽⁰⁾``               the inputs ``Xᵀ``                     ``(n_features, B)``
+``Ā⁽ⁿ⁾``               ``A⁽ⁿ⁾`` with a row of ones appended  ``(n_units(n) + 1, B)``
+``W⁽ⁿ⁾``               weights; the LAST column is the bias  ``(n_units(n), n_units(n-1) + 1)``
+``N⁽ⁿ⁾ = W⁽ⁿ⁾Ā⁽ⁿ⁻¹⁾``  pre-activations                       ``(n_units(n), B)``
+``A⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``     post-activations (σ_L at n = L)       ``(n_units(n), B)``
+``C⁽ⁿ⁾ = ∂L/∂N⁽ⁿ⁾``    back-propagated error                 ``(n_units(n), B)``
+=====================  ====================================  ==================================
+
+The objective of one mini-batch is the data loss plus an L2 penalty on the weights (the
+bias column is not penalised)::
+
+    L = loss(A⁽ᴸ⁾, Y) + (λ/2) Σₙ ‖W⁽ⁿ⁾[:, :-1]‖²
+
+and back-propagation is the recursion::
+
+    C⁽ᴸ⁾    = ∂loss/∂N⁽ᴸ⁾                                  (the loss's ``output_error``)
+    ∂L/∂W⁽ⁿ⁾ = C⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾ᵀ + λ [W⁽ⁿ⁾[:, :-1], 0]
+    C⁽ⁿ⁾    = σ'(N⁽ⁿ⁾) ∘ (W⁽ⁿ⁺¹⁾[:, :-1]ᵀ C⁽ⁿ⁺¹⁾)          (the bias column's row dropped)
+
+:class:`Network` holds the weights of all layers in ONE flat parameter vector
+``theta`` (each ``W⁽ⁿ⁾`` is a reshaped view of it), so an optimizer step is a handful of
+vectorised operations whatever the depth. Work arrays for a batch size are allocated once
+and reused (:meth:`Network._workspace`); the forward and backward passes write into them
+with ``out=`` so a training step allocates almost nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+# --------------------------------------------------------------------------------------
+# Activations: σ (forward) and the step C = σ'(N) ∘ G (backward), side by side.
+# ``forward(N, out)`` writes σ(N) into ``out``; ``backward(N, A, G, scratch)`` overwrites
+# ``G`` with σ'(N) ∘ G, where ``A = σ(N)`` is passed because σ' is cheaper from it.
+# --------------------------------------------------------------------------------------
+
+
+class Identity:
+    """σ(N) = N;  σ'(N) = 1."""
+
+    name = "identity"
+
+    @staticmethod
+    def forward(N, out):
+        np.copyto(out, N)
+        return out
+
+    @staticmethod
+    def backward(N, A, G, scratch):
+        return G
+
+
+class ReLU:
+    """σ(N) = max(N, 0);  σ'(N) = 1 where N > 0, else 0."""
+
+    name = "relu"
+
+    @staticmethod
+    def forward(N, out):
+        return np.maximum(N, 0, out=out)
+
+    @staticmethod
+    def backward(N, A, G, scratch):
+        np.greater(N, 0, out=scratch)
+        G *= scratch
+        return G
+
+
+class Tanh:
+    """σ(N) = tanh(N);  σ'(N) = 1 − tanh²(N) = 1 − A²."""
+
+    name = "tanh"
+
+    @staticmethod
+    def forward(N, out):
+        return np.tanh(N, out=out)
+
+    @staticmethod
+    def backward(N, A, G, scratch):
+        np.multiply(A, A, out=scratch)
+        np.subtract(1, scratch, out=scratch)
+        G *= scratch
+        return G
+
+
+class Sigmoid:
+    """σ(N) = 1 / (1 + e⁻ᴺ);  σ'(N) = σ(N)(1 − σ(N)) = A(1 − A)."""
+
+    name = "sigmoid"
+
+    @staticmethod
+    def forward(N, out):
+        return expit(N, out=out)
+
+    @staticmethod
+    def backward(N, A, G, scratch):
+        np.subtract(1, A, out=scratch)
+        scratch *= A
+        G *= scratch
+        return G
+
+
+class Softmax:
+    """σ(N)ₖ = exp(Nₖ) / Σⱼ exp(Nⱼ) over the units (rows) of each column.
+
+    Its Jacobian is not diagonal, so it has no ``backward`` of the element-wise kind:
+    paired with the cross-entropy it gives ``C⁽ᴸ⁾ = (A⁽ᴸ⁾ − Y)/B`` directly
+    (:class:`SoftmaxCrossEntropy`).
+    """
+
+    name = "softmax"
+
+    @staticmethod
+    def forward(N, out):
+        np.subtract(N, N.max(axis=0, keepdims=True), out=out)  # exp never overflows
+        np.exp(out, out=out)
+        out /= out.sum(axis=0, keepdims=True)
+        return out
+
+
+ACTIVATIONS = {cls.name: cls for cls in (Identity, ReLU, Tanh, Sigmoid)}
+
+# --------------------------------------------------------------------------------------
+# Losses: the value (float64, for the history) and C⁽ᴸ⁾ = ∂loss/∂N⁽ᴸ⁾, side by side.
+# --------------------------------------------------------------------------------------
+
+
+class SquaredError:
+    """Squared Euclidean distance, averaged over the B samples of a batch (the tutorial's).
+
+    ``loss = (1/B) Σ_b ‖A⁽ᴸ⁾_b − Y_b‖²``  ⇒  ``C⁽ᴸ⁾ = 2 σ_L'(N⁽ᴸ⁾) ∘ (A⁽ᴸ⁾ − Y) / B``.
+    """
+
+    def __init__(self, output_activation):
+        self.activation = output_activation
+
+    def value(self, N, Y):
+        """Mean loss (float) of outputs with pre-activations ``N`` against targets ``Y``."""
+        N = np.asarray(N, dtype=np.float64)
+        A = self.activation.forward(N, np.empty_like(N))
+        return float(np.sum((A - Y) ** 2)) / N.shape[1]
+
+    def output_error(self, N, A, Y, out, scratch):
+        """Write ``C⁽ᴸ⁾`` into ``out`` (shape ``(n_outputs, B)``) and return it."""
+        np.subtract(A, Y, out=out)
+        out *= 2.0 / A.shape[1]
+        return self.activation.backward(N, A, out, scratch)
+
+
+class SoftmaxCrossEntropy:
+    """Softmax output with cross-entropy, averaged over the B samples of a batch.
+
+    With one-hot targets ``Y`` (``(n_classes, B)``) and ``A⁽ᴸ⁾ = softmax(N⁽ᴸ⁾)``:
+    ``loss = −(1/B) Σ_b Σ_k Y_kb log A⁽ᴸ⁾_kb``  ⇒  ``C⁽ᴸ⁾ = (A⁽ᴸ⁾ − Y) / B``.
+
+    (Derivation: ``log A_kb = N_kb − log Σⱼ exp(N_jb)``, so
+    ``∂(−Σ_k Y_kb log A_kb)/∂N_ib = −Y_ib + A_ib Σ_k Y_kb = A_ib − Y_ib``.)
+    """
+
+    activation = Softmax
+
+    def value(self, N, Y):
+        """Mean cross-entropy (float), computed stably from the logits ``N``."""
+        N = np.asarray(N, dtype=np.float64)
+        shifted = N - N.max(axis=0, keepdims=True)
+        log_A = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+        return -float(np.sum(Y * log_A)) / N.shape[1]
+
+    def output_error(self, N, A, Y, out, scratch):
+        """Write ``C⁽ᴸ⁾ = (A⁽ᴸ⁾ − Y)/B`` into ``out`` and return it."""
+        np.subtract(A, Y, out=out)
+        out *= 1.0 / A.shape[1]
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# The network: the forward pass keeps N⁽ⁿ⁾ and A⁽ⁿ⁾; the backward pass is one loop.
+# --------------------------------------------------------------------------------------
+
+
+def layer_shapes(layer_sizes):
+    """Shapes ``(n_out, n_in + 1)`` of the bias-augmented weights of consecutive layers."""
+    return [(n_out, n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+
+
+def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
+    """Random bias-augmented weights for ``layer_sizes = (n_in, *hidden, n_out)``.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units of the input, hidden and output layers.
+    rng : numpy.random.RandomState
+        Source of randomness.
+    method : {"glorot", "tutorial"}
+        ``"glorot"``: weights uniform in ``±√(6/(n_in + n_out))`` (Glorot & Bengio 2010,
+        scikit-learn's and Keras' default), biases 0. ``"tutorial"``: every entry,
+        biases included, normal with standard deviation ``2/√n_in`` (the tutorial's).
+    dtype : numpy dtype
+
+    Returns
+    -------
+    list of ndarray
+        ``W⁽ⁿ⁾`` of shape ``(n_out, n_in + 1)``, bias in the last column.
+    """
+    weights = []
+    for n_out, n_in_plus_1 in layer_shapes(layer_sizes):
+        n_in = n_in_plus_1 - 1
+        if method == "tutorial":
+            W = rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in + 1))
+        else:
+            bound = np.sqrt(6.0 / (n_in + n_out))
+            W = np.zeros((n_out, n_in + 1))
+            W[:, :-1] = rng.uniform(-bound, bound, size=(n_out, n_in))
+        weights.append(W.astype(dtype))
+    return weights
+
+
+class _Workspace:
+    """Work arrays for one batch size ``B`` (allocated once, reused every step)."""
+
+    def __init__(self, shapes, B, dtype):
+        sizes = [shapes[0][1] - 1] + [n_out for n_out, _ in shapes]
+        # Ā⁽ⁿ⁾ for n = 1..L-1 (hidden layers): the last row is the constant ones row.
+        self.A_bar = [np.ones((n + 1, B), dtype=dtype) for n in sizes[1:-1]]
+        self.A = [A_bar[:-1] for A_bar in self.A_bar] + [np.empty((sizes[-1], B), dtype)]
+        self.N = [np.empty((n, B), dtype=dtype) for n in sizes[1:]]
+        self.C = [np.empty((n, B), dtype=dtype) for n in sizes[1:]]
+        self.scratch = [np.empty((n, B), dtype=dtype) for n in sizes[1:]]
+
+
+class Network:
+    r"""A fully connected network with bias-augmented weights stored in one flat vector.
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        ``W⁽ⁿ⁾`` of shape ``(n_units(n), n_units(n-1) + 1)``, bias in the last column.
+        They are COPIED into :attr:`theta`; :attr:`weights` are views of it.
+    activation : {"identity", "relu", "tanh", "sigmoid"}
+        σ of the hidden layers.
+    loss : SquaredError or SoftmaxCrossEntropy
+        The loss; its ``activation`` is the output non-linearity σ_L.
+    dtype : numpy dtype
+        Floating type of the parameters and all work arrays.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (n_params,)
+        All parameters, layer after layer (each ``W⁽ⁿ⁾`` row-major).
+    weights : list of ndarray
+        Views of ``theta`` reshaped to the ``W⁽ⁿ⁾``.
+    grad : ndarray of shape (n_params,)
+        ``∂L/∂theta`` after :meth:`backward`; :attr:`grads` are its per-layer views.
+    """
+
+    def __init__(self, weights, activation, loss, dtype=np.float64):
+        self.dtype = np.dtype(dtype)
+        self.shapes = [tuple(W.shape) for W in weights]
+        sizes = [W.size for W in weights]
+        self.theta = np.empty(sum(sizes), dtype=self.dtype)
+        self.grad = np.zeros_like(self.theta)
+        self.weights = self._views(self.theta)
+        self.grads = self._views(self.grad)
+        for W_view, W in zip(self.weights, weights):
+            W_view[...] = W
+        self._weight_mask = np.ones_like(self.theta)  # 1 on weights, 0 on biases
+        for mask in self._views(self._weight_mask):
+            mask[:, -1] = 0
+        self._penalty = np.empty_like(self.theta)
+        self.loss = loss
+        hidden = ACTIVATIONS[activation]
+        self.activations = [hidden] * (len(weights) - 1) + [loss.activation]
+        self._workspaces = {}
+        self._ws = None
+        self._A_bar_input = None
+
+    def _views(self, flat):
+        views, start = [], 0
+        for shape in self.shapes:
+            stop = start + shape[0] * shape[1]
+            views.append(flat[start:stop].reshape(shape))
+            start = stop
+        return views
+
+    def _workspace(self, B):
+        if B not in self._workspaces:
+            self._workspaces[B] = _Workspace(self.shapes, B, self.dtype)
+        return self._workspaces[B]
+
+    def forward(self, A_bar):
+        """Forward pass ``N⁽ⁿ⁾ = W⁽ⁿ⁾Ā⁽ⁿ⁻¹⁾``, ``A⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``, keeping both.
+
+        Parameters
+        ----------
+        A_bar : ndarray of shape (n_features + 1, B)
+            ``Ā⁽⁰⁾``: the inputs, one column per sample, with a last row of ones. May be
+            a column slice of a larger array (no copy is made).
+
+        Returns
+        -------
+        ndarray of shape (n_outputs, B)
+            ``A⁽ᴸ⁾``, a work array overwritten by the next call with the same ``B``.
+        """
+        ws = self._ws = self._workspace(A_bar.shape[1])
+        self._A_bar_input = A_bar
+        for n, (W, sigma) in enumerate(zip(self.weights, self.activations)):
+            np.matmul(W, A_bar, out=ws.N[n])  #          N⁽ⁿ⁾ = W⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾
+            sigma.forward(ws.N[n], out=ws.A[n])  #       A⁽ⁿ⁾ = σ(N⁽ⁿ⁾)
+            A_bar = ws.A_bar[n] if n < len(ws.A_bar) else None  # Ā⁽ⁿ⁾ = [A⁽ⁿ⁾; 1]
+        return ws.A[-1]
+
+    @property
+    def output_pre_activation(self):
+        """``N⁽ᴸ⁾`` of the last :meth:`forward` call (a work array, overwritten next call)."""
+        return self._ws.N[-1]
+
+    def backward(self, Y, l2=0.0):
+        """Backward pass after :meth:`forward`: fill :attr:`grad` with ``∂L/∂theta``.
+
+        Parameters
+        ----------
+        Y : ndarray of shape (n_outputs, B)
+            Targets of the batch passed to :meth:`forward` (one-hot for cross-entropy).
+        l2 : float
+            λ of the penalty ``(λ/2) Σₙ ‖W⁽ⁿ⁾[:, :-1]‖²``.
+
+        Returns
+        -------
+        ndarray of shape (n_params,)
+            :attr:`grad`.
+        """
+        ws, W, dW, sigma = self._ws, self.weights, self.grads, self.activations
+        L = len(W)
+        A_bar = [self._A_bar_input, *ws.A_bar]  # Ā⁽⁰⁾ … Ā⁽ᴸ⁻¹⁾
+        C = self.loss.output_error(ws.N[-1], ws.A[-1], Y, ws.C[-1], ws.scratch[-1])  # C⁽ᴸ⁾
+        for n in reversed(range(L)):  # 0-based: layer n here is the tutorial's n + 1
+            np.matmul(C, A_bar[n].T, out=dW[n])  # ∂L/∂W⁽ⁿ⁾ = C⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾ᵀ  (+ λ term below)
+            if n > 0:  # C⁽ⁿ⁻¹⁾ = σ'(N⁽ⁿ⁻¹⁾) ∘ (W⁽ⁿ⁾[:, :-1]ᵀ C⁽ⁿ⁾)
+                np.matmul(W[n][:, :-1].T, C, out=ws.C[n - 1])
+                C = sigma[n - 1].backward(ws.N[n - 1], ws.A[n - 1], ws.C[n - 1],
+                                          ws.scratch[n - 1])
+        if l2:  # + λ [W⁽ⁿ⁾[:, :-1], 0] for all layers at once, on the flat vectors
+            np.multiply(self.theta, self._weight_mask, out=self._penalty)
+            self._penalty *= l2
+            self.grad += self._penalty
+        return self.grad
+
+    def objective(self, A_bar, Y, l2=0.0):
+        """Mean loss plus L2 penalty (float64) of one batch: what :meth:`backward` derives."""
+        self.forward(A_bar)
+        penalty = 0.5 * l2 * sum(float(np.sum(W[:, :-1].astype(np.float64) ** 2))
+                                 for W in self.weights)
+        return self.loss.value(self.output_pre_activation, Y) + penalty
+
+    def predict_logits(self, X_bar, chunk=8192):
+        """``N⁽ᴸ⁾`` for inputs ``X_bar`` ``(n_features + 1, n_samples)``, in chunks (a copy)."""
+        n_samples = X_bar.shape[1]
+        out = np.empty((self.shapes[-1][0], n_samples), dtype=self.dtype)
+        for start in range(0, n_samples, chunk):
+            stop = min(start + chunk, n_samples)
+            self.forward(X_bar[:, start:stop])
+            out[:, start:stop] = self.output_pre_activation
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# Optimizers: update the flat parameter vector θ in place from its gradient g.
+# --------------------------------------------------------------------------------------
+
+
+class SGD:
+    """Plain stochastic gradient descent: ``θ ← θ − η g``."""
+
+    def __init__(self, n_params, dtype, learning_rate):
+        self.learning_rate = learning_rate
+        self.step_size = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, g):
+        np.multiply(g, self.learning_rate, out=self.step_size)
+        theta -= self.step_size
+
+
+class Momentum:
+    """Heavy-ball momentum: ``v ← μ v − η g``;  ``θ ← θ + v``."""
+
+    def __init__(self, n_params, dtype, learning_rate, momentum=0.9):
+        self.learning_rate, self.momentum = learning_rate, momentum
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self.step_size = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, g):
+        self.velocity *= self.momentum
+        np.multiply(g, self.learning_rate, out=self.step_size)
+        self.velocity -= self.step_size
+        theta += self.velocity
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015), with bias correction folded into the step size.
+
+    ``m ← β₁m + (1−β₁)g``;  ``v ← β₂v + (1−β₂)g²``;  ``t ← t + 1``;
+    ``θ ← θ − η_t m / (√v + ε)`` with ``η_t = η √(1−β₂ᵗ) / (1−β₁ᵗ)``.
+    """
+
+    def __init__(self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8):
+        self.learning_rate, self.beta_1, self.beta_2 = learning_rate, beta_1, beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self.step_size = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, g):
+        b1, b2, s = self.beta_1, self.beta_2, self.step_size
+        self.t += 1
+        self.m *= b1
+        np.multiply(g, 1.0 - b1, out=s)
+        self.m += s  #                                     m ← β₁m + (1−β₁)g
+        self.v *= b2
+        np.multiply(g, g, out=s)
+        s *= 1.0 - b2
+        self.v += s  #                                     v ← β₂v + (1−β₂)g²
+        eta_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        np.sqrt(self.v, out=s)
+        s += self.epsilon
+        np.divide(self.m, s, out=s)
+        s *= eta_t
+        theta -= s  #                                      θ ← θ − η_t m/(√v + ε)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
