@@ -49,12 +49,20 @@ _LAZY = {
     "decoding_error": ".metrics",
     "r2_per_axis": ".metrics",
     "decoding_error_scorer": ".metrics",
+    # experiments
+    "compare": ".experiments",
 }
+
+# Subpackages reachable as attributes (``placedecode.plotting``) without importing them
+# eagerly: each pulls in a heavy dependency (matplotlib, RatInABox, torch).
+_SUBMODULES = ("sim", "models", "metrics", "datasets", "plotting", "experiments", "figures")
 
 __all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
@@ -63,4 +71,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted([*__all__, "__version__"])
+    return sorted([*__all__, *_SUBMODULES, "__version__"])

@@ -19,19 +19,11 @@ def atomic_path(path, suffix: str | None = None):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix or path.suffix, dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; give the result a regular file's permissions
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
-
-def save_figure(fig, path, **kwargs) -> Path:
-    """``fig.savefig`` to ``path`` atomically (dpi 150, tight bounding box by default)."""
-    path = Path(path)
-    kwargs = {"dpi": 150, "bbox_inches": "tight", **kwargs}
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
-    return path

@@ -1,0 +1,74 @@
+"""The figures in ``figures/``, one module per family, each with ``make(out_dir, progress)``.
+
+==================  =================================================================
+``data``            the tutorial's path and place cells; one cell of every type
+``linear``          the closed-form decoder: decoded path, weight maps, error by position
+``training``        NumPy and torch networks (defaults): curves, paths, errors, weights
+``comparison``      decoders x cell types (noiseless / Poisson), error vs number of cells
+``animation``       GIF of decoded positions over training epochs (the tutorial's last)
+``classification``  MNIST (or 8 x 8 digits): weight images, confusion, mistakes
+==================  =================================================================
+
+Every family uses fixed seeds, shows tqdm progress, writes each file atomically and
+returns the paths written. Run one with ``python scripts/fig_<name>.py [--out DIR]``, all
+with ``placedecode figures`` or :func:`make_figures`. Each module's ``FILES`` maps its file
+names to one-line captions.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ._common import default_out_dir
+
+#: Family name -> module (imported on use).
+FIGURES = {
+    "data": ".data",
+    "linear": ".linear",
+    "training": ".training",
+    "comparison": ".comparison",
+    "animation": ".animation",
+    "classification": ".classification",
+}
+
+__all__ = ["FIGURES", "captions", "default_out_dir", "family", "make_figures"]
+
+
+def family(name: str):
+    """The module of figure family ``name`` (it has ``make``, ``FILES`` and ``NAME``)."""
+    if name not in FIGURES:
+        raise ValueError(f"unknown figure family {name!r}; known: {', '.join(FIGURES)}.")
+    return importlib.import_module(FIGURES[name], __name__)
+
+
+def captions(only=None) -> dict[str, str]:
+    """File name -> caption of every figure (of the families in ``only``)."""
+    names = list(FIGURES) if only is None else list(only)
+    return {file: caption for name in names for file, caption in family(name).FILES.items()}
+
+
+def make_figures(out_dir=None, only=None, progress: bool = True) -> list[Path]:
+    """Make the figures of every family (or of those named in ``only``).
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        Output folder (default: the repository's ``figures/`` in a source checkout,
+        else ``./figures``).
+    only : sequence of str, optional
+        Family names (keys of :data:`FIGURES`).
+    progress : bool, default=True
+        tqdm progress bars.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    names = list(FIGURES) if only is None else list(only)
+    modules = [family(name) for name in names]  # fail on a bad name before any work
+    written = []
+    for module in modules:
+        written.extend(module.make(out_dir, progress=progress))
+    return written

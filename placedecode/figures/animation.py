@@ -1,0 +1,93 @@
+"""Figure family "animation": decoded positions improving over training epochs.
+
+The tutorial's last figure. The hand-coded NumPy network with the tutorial's settings
+(:meth:`NumpyMLPRegressor.tutorial`: SGD, η = 0.01, ReLU output, mini-batches of 1 %,
+raw rates) is trained one epoch at a time (``warm_start=True, max_epochs=1``) and the
+test set is decoded after chosen epochs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._common import SEED, first_seconds, resolve_out_dir, save, steps, tutorial_recording
+
+NAME = "animation"
+
+FILES = {
+    "learning_animation.gif": "The tutorial's hand-coded network learning: the first minute of the "
+    "test set decoded after each of 50 epochs (SGD), mean test error in the title.",
+    "learning_snapshots.png": "Four frames of the animation: decoded paths after 1, 3, 10 and 50 "
+    "epochs.",
+}
+
+#: Epochs after which the test set is decoded (frames of the animation).
+EPOCHS = (*range(1, 11), 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50)
+SNAPSHOTS = (1, 3, 10, 50)
+
+
+def record_training(train, test, epochs=EPOCHS, bar=None, **params) -> dict:
+    """Train the tutorial's NumPy network epoch by epoch; decode ``test`` after ``epochs``.
+
+    Returns
+    -------
+    dict of int to ndarray (n_test, D)
+        Epoch -> decoded test positions in metres.
+    """
+    from ..models import NumpyMLPRegressor
+
+    model = NumpyMLPRegressor.tutorial(random_state=SEED, warm_start=True, max_epochs=1, **params)
+    frames = {}
+    for epoch in range(1, max(epochs) + 1):
+        model.fit(train.X, train.y)
+        if epoch in epochs:
+            frames[epoch] = model.predict(test.X)
+        if bar is not None:
+            bar.update()
+    return frames
+
+
+def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
+    """Train, record the decoded test paths, and write the GIF and the snapshot figure.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of :data:`FILES`.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from ..plotting import animate_training, plot_trajectory, style
+
+    out = resolve_out_dir(out_dir)
+    epochs = tuple(sorted(epochs))
+    written = []
+    with steps(max(epochs) + 2, "figures: animation", progress) as bar, style():
+        bar.set_postfix_str("training epoch by epoch")
+        rec = tutorial_recording()
+        train, test = rec.split(0.8)
+        frames = record_training(train, test, epochs=epochs, bar=bar)
+        window = first_seconds(test, 60)
+
+        bar.set_postfix_str("writing the GIF")
+        fig, _ = animate_training(test, frames, window=window, name="numpy", path=out / "learning_animation.gif", fps=4)
+        plt.close(fig)
+        written.append(out / "learning_animation.gif")
+        bar.update()
+
+        shown = [e for e in SNAPSHOTS if e in frames] or [epochs[-1]]
+        fig, axes = plt.subplots(1, len(shown), figsize=(3.6 * len(shown), 3.9), layout="constrained", squeeze=False)
+        for ax, epoch in zip(axes[0], shown):
+            plot_trajectory(test, frames[epoch], window=window, name="numpy", fig=fig, ax=ax)
+            ax.set_title(f"epoch {epoch}: {ax.get_title().split(': ', 1)[1]}")
+            if ax is not axes[0][0]:
+                ax.set_ylabel("")
+        for get, set_ in (("get_xlim", "set_xlim"), ("get_ylim", "set_ylim")):  # one view for all panels
+            limits = np.array([getattr(ax, get)() for ax in axes[0]])
+            for ax in axes[0]:
+                getattr(ax, set_)(limits[:, 0].min(), limits[:, 1].max())
+        fig.suptitle("the tutorial's hand-coded network learning (first minute of the test set)")
+        written.append(save(fig, out, "learning_snapshots.png"))
+        bar.update()
+    return written
