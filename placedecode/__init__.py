@@ -41,10 +41,15 @@ _LAZY = {
     "TorchMLPRegressor": ".models",
     "TorchMLPClassifier": ".models",
     "TrainingDivergedError": ".models",
+    "BayesianDecoder": ".models",
+    "TorchSequenceRegressor": ".models",
+    "TimeWindow": ".features",
     "RateMaps": ".sim",
     # datasets
     "load_mnist": ".datasets",
     "load_digits": ".datasets",
+    "load_binned": ".datasets",
+    "load_tampuu2019": ".datasets",
     # metrics
     "decoding_error": ".metrics",
     "r2_per_axis": ".metrics",
@@ -55,7 +60,7 @@ _LAZY = {
 
 # Subpackages reachable as attributes (``placedecode.plotting``) without importing them
 # eagerly: each pulls in a heavy dependency (matplotlib, RatInABox, torch).
-_SUBMODULES = ("sim", "models", "metrics", "datasets", "plotting", "experiments", "figures")
+_SUBMODULES = ("sim", "models", "metrics", "features", "datasets", "plotting", "experiments", "figures")
 
 __all__ = sorted(_LAZY)
 

@@ -32,7 +32,7 @@ FIGURES = {
     "classification": ".classification",
 }
 
-__all__ = ["FIGURES", "captions", "default_out_dir", "family", "make_figures"]
+__all__ = ["FIGURES", "captions", "default_out_dir", "family", "make_figures", "run_script"]
 
 
 def family(name: str):
@@ -72,3 +72,29 @@ def make_figures(out_dir=None, only=None, progress: bool = True) -> list[Path]:
     for module in modules:
         written.extend(module.make(out_dir, progress=progress))
     return written
+
+
+def run_script(name: str, argv=None) -> int:
+    """Command line of ``scripts/fig_<name>.py``: ``[--out DIR] [--quiet]``; returns 0.
+
+    Makes family ``name`` (default output: :func:`default_out_dir`), prints each file
+    written and the time taken.
+    """
+    import argparse
+    import os
+    import sys
+    import time
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    module = family(name)
+    parser = argparse.ArgumentParser(prog=f"fig_{name}.py",
+                                     description=(module.__doc__ or "").strip().splitlines()[0])
+    parser.add_argument("--out", default=None, help=f"output folder (default: {default_out_dir()})")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    paths = module.make(args.out, progress=not args.quiet)
+    for path in paths:
+        print(path)
+    print(f"{len(paths)} file(s) in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return 0

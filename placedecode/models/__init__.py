@@ -27,6 +27,8 @@ _LAZY = {
     "NumpyMLPClassifier": "._numpy_mlp",
     "TorchMLPRegressor": "._torch_mlp",
     "TorchMLPClassifier": "._torch_mlp",
+    "BayesianDecoder": "._bayes",
+    "TorchSequenceRegressor": "._torch_seq",
 }
 
 __all__ = sorted([*_LAZY, "TrainingDivergedError"])

@@ -23,6 +23,7 @@ also supplies ``X``, ``t`` and the environment.
 ``plot_image_weights``          first-layer weights as images (MNIST: 28 x 28)
 ``plot_confusion_matrix``       classifier confusion matrix
 ``plot_misclassified``          misclassified images with true and predicted labels
+``plot_posterior``              a Bayesian decoder's posterior over the arena, true position
 ``style``                       context manager: the package's rcParams, restored on exit
 ``decoder_color``               the colour of a decoder name (same in every figure)
 ``save_figure``                 write a figure atomically (temporary file, then rename)
@@ -36,6 +37,7 @@ from ._classification import plot_confusion_matrix, plot_image_weights, plot_mis
 from ._compare import plot_error_by_cell_type, plot_error_vs_n_cells, tidy_table
 from ._environment import plot_environment
 from ._errors import plot_error_by_position, plot_error_over_time
+from ._posterior import plot_posterior
 from ._rates import plot_rate_maps, plot_rate_timeseries
 from ._save import save_figure
 from ._style import CELL_TYPE_COLORS, DECODER_COLORS, STYLE, cell_type_color, decoder_color, style
@@ -58,6 +60,7 @@ __all__ = [
     "plot_error_over_time",
     "plot_image_weights",
     "plot_misclassified",
+    "plot_posterior",
     "plot_rate_maps",
     "plot_rate_timeseries",
     "plot_trajectory",

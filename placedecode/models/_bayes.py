@@ -1,0 +1,453 @@
+"""The Bayesian place-cell decoder (Zhang et al. 1998) as a scikit-learn estimator.
+
+Model
+-----
+Space is cut into a grid of square bins (``bin_size`` metres; a line of bins in 1D). From
+the training data, each cell's *tuning* ``λ_i(x)``, its expected spike count per time bin
+at grid bin ``x``, is the number of spikes it fired there divided by the number of time
+bins spent there, both Gaussian-smoothed (``smoothing`` metres) first. Grid bins visited
+for fewer than ``min_occupancy`` time bins are *masked*: they get zero posterior.
+
+Given the counts ``n_i`` summed over a window of ``w`` time bins, cells are taken as
+independent Poisson processes, so (up to a constant)::
+
+    log P(n | x) = Σ_i n_i log λ_i(x) - w Σ_i λ_i(x)
+
+which for all samples and bins at once is one matrix product,
+``counts @ log(λ).T - w * λ.sum(0)``. The posterior is ``P(x | n) ∝ P(n | x) P(x)``,
+normalised with a log-sum-exp, so it never overflows or turns into NaN.
+
+Priors
+------
+``"flat"``
+    Uniform over the visited bins: the standard, memoryless decoder.
+``"occupancy"``
+    Proportional to the time spent in each bin during training.
+``"continuity"``
+    A state-space (hidden Markov) prior that favours positions near the previous
+    estimate: between consecutive time bins the position makes a Gaussian random-walk step
+    of standard deviation ``continuity_sigma`` metres (plus a small probability
+    ``jump_probability`` of jumping anywhere, so the decoder can never lose track for
+    good). With ``direction="forward"`` the prior at bin ``t`` is the posterior at
+    ``t - 1`` propagated by that step (a causal filter); with ``direction="both"`` the
+    posterior also uses the later bins (forward-backward smoothing, for offline decoding).
+
+Every call to ``predict``/``predict_posterior``/``posterior`` treats its input as ONE
+contiguous block of consecutive time bins: the summing window and the continuity prior
+never reach outside it, so passing each cross-validation test fold separately keeps folds
+apart. With ``window=1`` and a flat or occupancy prior, every row is decoded on its own.
+
+Input units
+-----------
+``X`` holds spike counts per time bin, ``(n_samples, n_cells)`` (``dt=None``, the default),
+or firing rates in Hz with ``dt`` the bin width in seconds (counts = ``X * dt``), which is
+what :attr:`Recording.X <placedecode.sim.Recording.X>` holds: ``BayesianDecoder(dt=rec.dt)
+.fit(rec.X, rec.y)``. Counts need not be whole numbers. ``y`` holds positions in metres,
+``(n_samples, D)`` with D = 1 or 2, or ``(n_samples,)`` for a track.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["BayesianDecoder"]
+
+_MAX_GRID_BINS = 1_000_000
+_TINY = 1e-300
+
+
+def _window_sum(C, window):
+    """Centred moving sum over ``window`` rows of ``C`` (T, N), within the block.
+
+    Returns the sums (T, N) and the number of rows summed for each row (T,), which is
+    smaller than ``window`` near the block's ends.
+    """
+    T = len(C)
+    if window == 1 or T == 0:
+        return C, np.ones(T)
+    past, future = (window - 1) // 2, window // 2
+    cs = np.vstack([np.zeros((1, C.shape[1])), np.cumsum(C, axis=0)])
+    idx = np.arange(T)
+    lo = np.clip(idx - past, 0, T)
+    hi = np.clip(idx + future + 1, 0, T)
+    return cs[hi] - cs[lo], (hi - lo).astype(np.float64)
+
+
+class BayesianDecoder(RegressorMixin, BaseEstimator):
+    """Bayesian decoder of position from spike counts: Poisson likelihood on a grid.
+
+    See the module docstring (:mod:`placedecode.models._bayes`) for the model, the priors
+    and the input units.
+
+    Parameters
+    ----------
+    bin_size : float, default=0.05
+        Edge of a spatial bin in metres (5 cm).
+    smoothing : float, default=0.05
+        Standard deviation in metres of the Gaussian applied to the spike and occupancy
+        maps before dividing them (0: no smoothing).
+    window : int, default=1
+        Number of consecutive time bins whose counts are summed to decode each bin
+        (centred: ``(window - 1) // 2`` earlier and ``window // 2`` later bins).
+    prior : {"flat", "occupancy", "continuity"}, default="flat"
+        Prior over positions (see the module docstring).
+    continuity_sigma : float, default=0.1
+        With ``prior="continuity"``: standard deviation in metres of the position's
+        random-walk step between consecutive time bins.
+    direction : {"forward", "both"}, default="forward"
+        With ``prior="continuity"``: a causal filter ("forward") or forward-backward
+        smoothing over the whole block ("both").
+    jump_probability : float, default=1e-5
+        With ``prior="continuity"``: probability per time bin of a jump to any bin.
+    output : {"map", "mean"}, default="map"
+        ``predict`` returns the centre of the most probable bin ("map") or the posterior
+        mean position ("mean").
+    dt : float or None, default=None
+        None: ``X`` are spike counts per time bin. A float: ``X`` are rates in Hz over time
+        bins of ``dt`` seconds (converted to counts as ``X * dt``).
+    min_occupancy : float, default=1
+        Grid bins visited for fewer time bins than this during ``fit`` are masked.
+    rate_floor : float, default=0.01
+        Each cell's tuning is floored at ``rate_floor`` times its mean count per bin (and
+        at 1e-12), so that a spike in a bin where the cell never fired in training is
+        unlikely but not impossible.
+    likelihood_weight : float, default=1.0
+        Exponent applied to the likelihood (its log is multiplied by it). Real cells are
+        not independent Poisson processes (they are over-dispersed and correlated), so the
+        exact likelihood is over-confident; a weight below 1 (0.3-0.5 on the Tampuu et al.
+        rats) tempers it, which matters with ``prior="continuity"`` and
+        ``output="mean"`` and changes nothing for ``prior="flat"`` with ``output="map"``.
+
+    Attributes
+    ----------
+    bin_centers_ : ndarray of shape (n_bins, D)
+        Centre of every grid bin in metres (x, then y); bin ``k`` is row ``k // nx``,
+        column ``k % nx`` of a 2D map.
+    grid_shape_ : tuple
+        ``(nx,)`` in 1D, ``(ny, nx)`` in 2D (rows are y).
+    edges_ : tuple of ndarray
+        Bin edges in metres per axis (x, then y).
+    extent_ : tuple
+        ``(x_min, x_max[, y_min, y_max])`` in metres, for ``imshow(..., extent=extent_)``.
+    occupancy_ : ndarray of shape grid_shape_
+        Number of training time bins spent in each grid bin (unsmoothed).
+    mask_ : ndarray of bool, shape grid_shape_
+        True where the posterior may be non-zero (visited bins).
+    tuning_ : ndarray of shape (n_cells, n_bins)
+        Expected spike count per time bin of each cell at each grid bin (floored).
+    rate_maps_ : ndarray of shape (n_cells, *grid_shape_)
+        Tuning in the units of ``X``: Hz when ``dt`` is given, else counts per bin; NaN in
+        masked bins.
+    n_features_in_ : int
+        Number of cells.
+    n_outputs_ : int
+        D, the number of position dimensions.
+
+    Notes
+    -----
+    The posterior is given by :meth:`predict_posterior` (flat over bins) and
+    :meth:`posterior` (as maps), not ``predict_proba``: scikit-learn treats an estimator
+    with ``predict_proba`` as a classifier of its own targets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from placedecode.models import BayesianDecoder
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.uniform(0, 1, size=2000)                            # a 1 m track
+    >>> centres = np.linspace(0, 1, 8)
+    >>> lam = 2.0 * np.exp(-(y[:, None] - centres) ** 2 / (2 * 0.1 ** 2))  # counts/bin
+    >>> X = rng.poisson(lam)                                        # (2000, 8) counts
+    >>> model = BayesianDecoder(bin_size=0.02).fit(X[:1500], y[:1500])
+    >>> err = np.abs(model.predict(X[1500:]) - y[1500:]).mean()     # metres
+    >>> bool(err < 0.1)                                             # ~6 cm
+    True
+    >>> model.predict_posterior(X[1500:1502]).shape                 # (samples, bins)
+    (2, 50)
+    """
+
+    _parameter_constraints: dict = {
+        "bin_size": [Interval(numbers.Real, 0, None, closed="neither")],
+        "smoothing": [Interval(numbers.Real, 0, None, closed="left")],
+        "window": [Interval(numbers.Integral, 1, None, closed="left")],
+        "prior": [StrOptions({"flat", "occupancy", "continuity"})],
+        "continuity_sigma": [Interval(numbers.Real, 0, None, closed="neither")],
+        "direction": [StrOptions({"forward", "both"})],
+        "jump_probability": [Interval(numbers.Real, 0, 1, closed="both")],
+        "output": [StrOptions({"map", "mean"})],
+        "dt": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "min_occupancy": [Interval(numbers.Real, 0, None, closed="left")],
+        "rate_floor": [Interval(numbers.Real, 0, None, closed="left")],
+        "likelihood_weight": [Interval(numbers.Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        bin_size=0.05,
+        *,
+        smoothing=0.05,
+        window=1,
+        prior="flat",
+        continuity_sigma=0.1,
+        direction="forward",
+        jump_probability=1e-5,
+        output="map",
+        dt=None,
+        min_occupancy=1,
+        rate_floor=0.01,
+        likelihood_weight=1.0,
+    ):
+        self.bin_size = bin_size
+        self.smoothing = smoothing
+        self.window = window
+        self.prior = prior
+        self.continuity_sigma = continuity_sigma
+        self.direction = direction
+        self.jump_probability = jump_probability
+        self.output = output
+        self.dt = dt
+        self.min_occupancy = min_occupancy
+        self.rate_floor = rate_floor
+        self.likelihood_weight = likelihood_weight
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # (n, D) positions, D = 1 or 2
+        tags.input_tags.positive_only = True  # spike counts or rates
+        # A grid decoder predicts bin centres of a position grid; scikit-learn's synthetic
+        # regression targets are not encoded by place-like tuning, so R² there is low.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    # ------------------------------------------------------------------ helpers
+    def _counts(self, X):
+        C = np.asarray(X, dtype=np.float64)
+        if self.dt is not None:
+            C = C * float(self.dt)
+        if np.any(C < 0):
+            raise ValueError("Negative values in data passed to BayesianDecoder: X must hold spike counts or rates >= 0.")
+        return C
+
+    def _smooth(self, A):
+        """Gaussian smoothing of maps ``A`` (..., *grid_shape) over the grid axes."""
+        if self.smoothing <= 0:
+            return A
+        from scipy.ndimage import gaussian_filter
+
+        D = len(self.grid_shape_)
+        sigma = [0.0] * (A.ndim - D) + [self.smoothing / self.bin_size] * D
+        return gaussian_filter(A, sigma=sigma, mode="constant", truncate=4.0)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y):
+        """Learn each cell's rate map on the spatial grid.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_cells)
+            Spike counts per time bin (``dt=None``) or rates in Hz (``dt`` given), >= 0.
+        y : array-like of shape (n_samples, D) or (n_samples,)
+            Positions in metres, D = 1 or 2.
+
+        Returns
+        -------
+        self : BayesianDecoder
+        """
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        C = self._counts(X)
+        y = np.asarray(y, dtype=np.float64)
+        self._y_1d = y.ndim == 1
+        Y = y.reshape(len(y), -1)
+        D = Y.shape[1]
+        if D not in (1, 2):
+            raise ValueError(f"y must hold 1-D or 2-D positions (n_samples, D<=2); got D={D}.")
+        self.n_outputs_ = D
+        lo, hi = Y.min(axis=0), Y.max(axis=0)
+        n = np.maximum(1, np.ceil((hi - lo) / self.bin_size - 1e-9)).astype(int)
+        if np.prod(n.astype(float)) > _MAX_GRID_BINS:
+            raise ValueError(
+                f"bin_size={self.bin_size} m gives a grid of {' x '.join(map(str, n))} bins "
+                f"for positions spanning {np.round(hi - lo, 3).tolist()} (more than "
+                f"{_MAX_GRID_BINS}); are positions in metres? Use a larger bin_size."
+            )
+        mid = 0.5 * (lo + hi)
+        self.edges_ = tuple(
+            mid[d] + (np.arange(n[d] + 1) - n[d] / 2.0) * self.bin_size for d in range(D)
+        )
+        self.grid_shape_ = tuple(int(v) for v in n[::-1])  # (ny, nx) in 2D
+        self.extent_ = tuple(float(v) for d in range(D) for v in (self.edges_[d][0], self.edges_[d][-1]))
+        centres = [0.5 * (e[1:] + e[:-1]) for e in self.edges_]
+        if D == 2:
+            gx, gy = np.meshgrid(*centres)
+            self.bin_centers_ = np.stack([gx.ravel(), gy.ravel()], axis=1)
+        else:
+            self.bin_centers_ = centres[0][:, None]
+
+        # bin index of every training sample, flat (row-major over (ny, nx))
+        idx = [np.clip(np.floor((Y[:, d] - self.edges_[d][0]) / self.bin_size).astype(int), 0, n[d] - 1)
+               for d in range(D)]
+        flat = idx[0] if D == 1 else idx[1] * n[0] + idx[0]
+        n_bins = int(np.prod(n))
+        occupancy = np.bincount(flat, minlength=n_bins).astype(np.float64)
+        spikes = np.zeros((C.shape[1], n_bins))
+        np.add.at(spikes.T, flat, C)
+        self.occupancy_ = occupancy.reshape(self.grid_shape_)
+        self.mask_ = self.occupancy_ >= max(self.min_occupancy, 1e-12)
+        if not self.mask_.any():  # min_occupancy above every bin's count: keep the visited
+            self.mask_ = self.occupancy_ > 0
+        occ_s = self._smooth(self.occupancy_)
+        spk_s = self._smooth(spikes.reshape(C.shape[1], *self.grid_shape_))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tuning = spk_s / occ_s
+        tuning = np.where(self.mask_ & (occ_s > 0), tuning, 0.0).reshape(C.shape[1], n_bins)
+        floor = np.maximum(self.rate_floor * C.mean(axis=0), 1e-12)[:, None]
+        self.tuning_ = np.maximum(tuning, floor)
+        self._log_tuning = np.log(self.tuning_)
+        self._flat_mask = self.mask_.ravel()
+        self._uniform = self._flat_mask / self._flat_mask.sum()
+        maps = self.tuning_ / (float(self.dt) if self.dt is not None else 1.0)
+        maps = np.where(self._flat_mask, maps, np.nan)
+        self.rate_maps_ = maps.reshape(C.shape[1], *self.grid_shape_)
+        occ = occupancy * self._flat_mask
+        self._log_occupancy_prior = np.log(np.maximum(occ / occ.sum(), _TINY))
+        return self
+
+    # ------------------------------------------------------------------ inference
+    def log_likelihood(self, X):
+        """Poisson log-likelihood of every grid bin, up to a constant per sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_cells)
+            Counts (or rates with ``dt``) of consecutive time bins, one contiguous block.
+
+        Returns
+        -------
+        log_lik : ndarray of shape (n_samples, n_bins)
+            ``Σ_i n_i log λ_i(x) - w Σ_i λ_i(x)`` with the counts summed over the window;
+            ``-inf`` in masked bins.
+        """
+        check_is_fitted(self, "tuning_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        C, w = _window_sum(self._counts(X), int(self.window))
+        ll = C @ self._log_tuning - w[:, None] * self.tuning_.sum(axis=0)[None, :]
+        ll[:, ~self._flat_mask] = -np.inf
+        return ll
+
+    def _log_posterior(self, X):
+        ll = self.log_likelihood(X)
+        if self.likelihood_weight != 1.0:
+            ll = ll * float(self.likelihood_weight)
+        if self.prior == "occupancy":
+            ll = ll + self._log_occupancy_prior
+        if self.prior == "continuity" and len(ll):
+            return self._continuity(ll)
+        return ll - _logsumexp(ll)
+
+    def _propagate(self, p, transpose=False):
+        """Apply the random-walk kernel to ``p`` (n_bins,): ``K p`` (forward) or ``Kᵀ p``.
+
+        ``K(x' | x) = (1 - ε) G(x' - x) mask(x') + ε u(x')`` with ``G`` a Gaussian of std
+        ``continuity_sigma`` (truncated at 4 std; mass leaving the arena is lost, which the
+        normalisation of the posterior absorbs), ``u`` uniform over the visited bins and
+        ``ε = jump_probability``. ``G`` is symmetric, so the transpose is the same filter
+        with the mask applied before instead of after.
+        """
+        from scipy.ndimage import gaussian_filter
+
+        sigma = self.continuity_sigma / self.bin_size
+        eps = self.jump_probability
+        if transpose:  # (Kᵀ v)(x) = (1 - ε) Σ_x' G(x' - x) mask(x') v(x') + ε Σ_x' u(x') v(x')
+            q = gaussian_filter((p * self._flat_mask).reshape(self.grid_shape_), sigma=sigma,
+                                mode="constant", truncate=4.0).ravel()
+            return (1.0 - eps) * q + eps * (self._uniform @ p)
+        q = gaussian_filter(p.reshape(self.grid_shape_), sigma=sigma, mode="constant",
+                            truncate=4.0).ravel()
+        return (1.0 - eps) * q * self._flat_mask + eps * p.sum() * self._uniform
+
+    def _continuity(self, ll):
+        """Forward (and backward) passes of the random-walk state-space model."""
+        T = len(ll)
+        L = np.exp(ll - ll.max(axis=1, keepdims=True))  # masked bins: exp(-inf) = 0
+        alpha = np.empty_like(L)
+        prior = self._uniform
+        for t in range(T):
+            a = L[t] * prior
+            s = a.sum()
+            alpha[t] = a / s if s > 0 else L[t] / L[t].sum()
+            prior = self._propagate(alpha[t])  # K α_t: the prior of bin t + 1
+        if self.direction == "forward":
+            post = alpha
+        else:
+            post = np.empty_like(L)
+            post[-1] = alpha[-1]
+            beta = self._flat_mask.astype(np.float64)
+            for t in range(T - 2, -1, -1):
+                beta = self._propagate(L[t + 1] * beta, transpose=True)  # Kᵀ (L β)
+                beta = beta / max(beta.max(), _TINY)
+                p = alpha[t] * beta
+                s = p.sum()
+                post[t] = p / s if s > 0 else alpha[t]
+        with np.errstate(divide="ignore"):
+            return np.log(post)
+
+    def predict_posterior(self, X):
+        """Posterior probability of every grid bin for every time bin.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_cells)
+            Counts (or rates with ``dt``) of consecutive time bins, one contiguous block.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_bins)
+            Rows sum to 1; zero in masked bins; columns follow ``bin_centers_``.
+        """
+        return np.exp(self._log_posterior(X))
+
+    def posterior(self, X):
+        """The posterior as maps over the arena, for plotting.
+
+        Returns
+        -------
+        maps : ndarray of shape (n_samples, *grid_shape_)
+            ``predict_posterior(X)`` reshaped to ``(n_samples, ny, nx)`` in 2D (rows are y;
+            draw with ``imshow(maps[t], origin="lower", extent=extent_)``) or
+            ``(n_samples, nx)`` in 1D.
+        """
+        return self.predict_posterior(X).reshape(-1, *self.grid_shape_)
+
+    def predict(self, X):
+        """Decoded positions: the MAP bin centre or the posterior mean.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_cells)
+            Counts (or rates with ``dt``) of consecutive time bins, one contiguous block.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, D) or (n_samples,)
+            Positions in metres; 1-D when ``y`` was 1-D in ``fit``.
+        """
+        logp = self._log_posterior(X)
+        if self.output == "map":
+            out = self.bin_centers_[np.argmax(logp, axis=1)]
+        else:
+            out = np.exp(logp) @ self.bin_centers_
+        return out[:, 0] if self._y_1d else out
+
+
+def _logsumexp(a):
+    """Row-wise log-sum-exp of ``a`` (n, m) with -inf entries, as a column (n, 1)."""
+    m = np.max(a, axis=1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return m + np.log(np.sum(np.exp(a - m), axis=1, keepdims=True))

@@ -1,0 +1,72 @@
+"""TorchSequenceRegressor: estimator contract and decoding from spike history."""
+
+import numpy as np
+import pytest
+
+import placedecode
+from placedecode.metrics import decoding_error
+from placedecode.models import LinearRegressor, TorchSequenceRegressor
+
+
+@pytest.fixture(scope="module")
+def poisson_split():
+    rec = placedecode.simulate(cells="place", n_cells=25, minutes=5, noise="poisson", max_fr=10,
+                               random_state=0, progress=False)
+    return rec.split(0.8)
+
+
+@pytest.fixture(scope="module")
+def fitted(poisson_split):
+    train, _ = poisson_split
+    model = TorchSequenceRegressor(context=10, channels=16, hidden=64, max_epochs=8, n_threads=1,
+                                   random_state=0)
+    return model.fit(train.spike_counts.T, train.y)
+
+
+def test_decodes_poisson_spikes_better_than_linear(poisson_split, fitted):
+    train, test = poisson_split
+    seq_cm = decoding_error(test.y, fitted.predict(test.spike_counts.T))
+    linear_cm = decoding_error(test.y, LinearRegressor(fit_intercept=True).fit(train.X, train.y).predict(test.X))
+    assert seq_cm < 17 and seq_cm < linear_cm - 8, (seq_cm, linear_cm)  # linear 27.5 cm
+
+
+def test_history_and_early_stopping_contract(fitted):
+    h = fitted.history_
+    assert h["epoch"] == list(range(1, 9)) and len(h["val_error"]) == 8
+    assert fitted.best_epoch_ == int(np.argmin(h["val_error"])) + 1
+    assert h["train_error"][-1] < h["train_error"][0]
+    assert fitted.device_ == "cpu"
+
+
+def test_reproducible_and_leaves_global_rng_alone(poisson_split):
+    import torch
+
+    train, test = poisson_split
+    X, y = train.spike_counts.T[:800], train.y[:800]
+    kw = dict(context=4, channels=8, hidden=16, max_epochs=2, n_threads=1, random_state=3)
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = TorchSequenceRegressor(**kw).fit(X, y).predict(test.spike_counts.T[:50])
+    assert torch.rand(1) == before
+    b = TorchSequenceRegressor(**kw).fit(X, y).predict(test.spike_counts.T[:50])
+    np.testing.assert_array_equal(a, b)
+
+
+def test_groups_keep_windows_inside_blocks(fitted, poisson_split):
+    _, test = poisson_split
+    X = test.spike_counts.T[:60]
+    whole = fitted.predict(X, groups=np.r_[np.zeros(30), np.ones(30)])
+    halves = np.vstack([fitted.predict(X[:30]), fitted.predict(X[30:])])
+    np.testing.assert_allclose(whole, halves, atol=1e-6)
+    assert fitted.predict(X[:5, :]).shape == (5, 2)
+
+
+def test_one_dimensional_target_and_errors():
+    rng = np.random.default_rng(0)
+    y = np.cumsum(rng.normal(0, 0.02, size=300))
+    X = rng.poisson(np.exp(-(y[:, None] - np.linspace(-0.5, 0.5, 5)) ** 2 / 0.05))
+    model = TorchSequenceRegressor(context=3, future=0, max_epochs=2, n_threads=1, random_state=0)
+    assert model.fit(X, y).predict(X).shape == (300,)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:, :3])
