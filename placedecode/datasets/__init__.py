@@ -7,6 +7,7 @@
 ``load_digits``        scikit-learn's bundled 8 × 8 digits, fixed stratified split
 ``read_idx``           any IDX file (gzipped or not) → NumPy array
 ``get_data_home``      ``$PLACEDECODE_DATA`` or ``~/.cache/placedecode/data``
+``load_nwb``           NWB file (units + position) -> binned Recording (needs pynwb)
 ``MNIST_DATASETS``     registry: name → :class:`IDXDataset` (files, SHA-256, mirrors)
 ``DatasetError``       malformed file (a ``ValueError``); ``ChecksumError`` its subclass
 ``DownloadError``      no mirror delivered a verified file (an ``OSError``)
@@ -29,7 +30,9 @@ from ._digits import load_digits
 from ._errors import ChecksumError, DatasetError, DownloadError
 from ._idx import read_idx
 from ._mnist import download_mnist, get_data_home, load_mnist
+from ._nwb import load_nwb
 from ._registry import MNIST_DATASETS, IDXDataset, IDXFile
+from ._real import TAMPUU2019_RATS, load_binned, load_tampuu2019
 
 __all__ = [
     "ChecksumError",
@@ -42,5 +45,9 @@ __all__ = [
     "get_data_home",
     "load_digits",
     "load_mnist",
+    "load_nwb",
     "read_idx",
+    "TAMPUU2019_RATS",
+    "load_binned",
+    "load_tampuu2019",
 ]

@@ -7,9 +7,12 @@
 ``comparison``      decoders x cell types (noiseless / Poisson), error vs number of cells
 ``animation``       GIF of decoded positions over training epochs (the tutorial's last)
 ``classification``  MNIST (or 8 x 8 digits): weight images, confusion, mistakes
+``real``            real rats (Tampuu et al. 2019): posteriors, decoded paths, windows
 ==================  =================================================================
 
-Every family uses fixed seeds, shows tqdm progress, writes each file atomically and
+A family that reads recorded data (``real``) has ``missing_data()``, which says why its
+data cannot be found; :func:`make_figures` skips such a family with a warning when it was
+not asked for by name. Every family uses fixed seeds, shows tqdm progress, writes each file atomically and
 returns the paths written. Run one with ``python scripts/fig_<name>.py [--out DIR]``, all
 with ``placedecode figures`` or :func:`make_figures`. Each module's ``FILES`` maps its file
 names to one-line captions.
@@ -18,6 +21,7 @@ names to one-line captions.
 from __future__ import annotations
 
 import importlib
+import warnings
 from pathlib import Path
 
 from ._common import default_out_dir
@@ -30,9 +34,10 @@ FIGURES = {
     "comparison": ".comparison",
     "animation": ".animation",
     "classification": ".classification",
+    "real": ".real",
 }
 
-__all__ = ["FIGURES", "captions", "default_out_dir", "family", "make_figures", "run_script"]
+__all__ = ["FIGURES", "captions", "default_out_dir", "family", "make_figures", "missing_data", "run_script"]
 
 
 def family(name: str):
@@ -64,14 +69,27 @@ def make_figures(out_dir=None, only=None, progress: bool = True) -> list[Path]:
     Returns
     -------
     list of Path
-        Every file written.
+        Every file written. With ``only=None``, a family whose data cannot be found (see
+        :func:`missing_data`) is skipped with a warning; one named in ``only`` raises.
     """
     names = list(FIGURES) if only is None else list(only)
     modules = [family(name) for name in names]  # fail on a bad name before any work
     written = []
     for module in modules:
+        reason = missing_data(module)
+        if reason and only is None:
+            warnings.warn(f"skipped the {module.NAME!r} figures: {reason}", stacklevel=2)
+            continue
         written.extend(module.make(out_dir, progress=progress))
     return written
+
+
+def missing_data(module) -> str | None:
+    """Why figure family ``module`` (a module or a name) cannot find its data, or None."""
+    if isinstance(module, str):
+        module = family(module)
+    check = getattr(module, "missing_data", None)
+    return check() if check is not None else None
 
 
 def run_script(name: str, argv=None) -> int:

@@ -445,9 +445,9 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         return out[:, 0] if self._y_1d else out
 
 
+
 def _logsumexp(a):
     """Row-wise log-sum-exp of ``a`` (n, m) with -inf entries, as a column (n, 1)."""
-    m = np.max(a, axis=1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
-        return m + np.log(np.sum(np.exp(a - m), axis=1, keepdims=True))
+    from scipy.special import logsumexp
+
+    return logsumexp(a, axis=1, keepdims=True)

@@ -345,7 +345,7 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
         ``standardize=False`` (standardised targets are negative half of the time).
     optimizer : {"adam", "sgd", "momentum"}, default="adam"
         Update rule of the flat parameter vector θ (see ``placedecode.models._numpy_nn``).
-    learning_rate : float, default=1e-3
+    learning_rate : float, default=3e-3
         Step size η (> 0).
     l2 : float, default=1e-5
         λ of the L2 penalty on the weights (not on the biases).
@@ -427,8 +427,10 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
     early stopping, 8 cm without). There, pass ``early_stopping=False``.
 
     Defaults were chosen on the tutorial's dataset (25 place cells, 10 min at 0.1 s,
-    seeds 0–2): about 0.17 cm test error in about 5 s on one CPU thread, where
-    scikit-learn's ``MLPRegressor((200, 200))`` needs about 45 s for 0.37 cm.
+    seeds 0–2) and the same with 25 grid cells: Adam at 3e-3 gave 0.15 cm (place) and
+    2.8 cm (grid) where 1e-3 gave 0.17 and 3.1 cm, in the same time (a few seconds on
+    one CPU thread); scikit-learn's ``MLPRegressor((200,) * 5)`` at a tight tolerance
+    needs about 3x longer for 0.49 and 3.0 cm (``benchmarks/bench_decoding.py``).
 
     See Also
     --------
@@ -461,7 +463,7 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
         activation="relu",
         output_activation="identity",
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate=3e-3,
         l2=1e-5,
         batch_size=64,
         max_epochs=200,
