@@ -16,7 +16,7 @@ from placedecode.models import TorchMLPClassifier, TorchMLPRegressor, TrainingDi
 
 torch = pytest.importorskip("torch")
 
-FAST = {"hidden_layer_sizes": (32, 32), "max_epochs": 60, "n_threads": 1, "random_state": 0}
+FAST = {"hidden_layer_sizes": (32, 32), "max_epochs": 60, "min_steps": None, "n_threads": 1, "random_state": 0}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -341,3 +341,13 @@ def test_default_network_beats_the_tutorial_on_place_cells(place_recording):
     model = TorchMLPRegressor(n_threads=1, random_state=0).fit(train.X, train.y)
     # The tutorial's torch network: 0.62 cm at its last epoch, 0.31 cm at its best.
     assert decoding_error(test.y, model.predict(test.X)) < 0.30
+
+
+def test_min_steps_raises_the_number_of_epochs_on_small_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(int)
+    params = {**FAST, "batch_size": 50, "max_epochs": 3, "early_stopping": False}
+    assert TorchMLPClassifier(**{**params, "min_steps": 20}).fit(X, y).n_iter_ == 10  # 2 batches an epoch
+    assert TorchMLPClassifier(**{**params, "min_steps": 4}).fit(X, y).n_iter_ == 3  # max_epochs already more
+    assert TorchMLPClassifier().min_steps == 1500 and TorchMLPRegressor().min_steps is None

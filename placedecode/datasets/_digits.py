@@ -7,11 +7,14 @@ so each pixel is an integer 0..16).
 The split
 ---------
 Stratified and deterministic, with no random numbers: within each class, taken in the
-order of scikit-learn's file, the last ``round(test_size * n_class)`` samples are the test
-set and the others the training set. With the default ``test_size=0.2`` that is 1,438
-training and 359 test samples, every class about 80/20. Both parts keep file order. The
-split does not depend on scikit-learn's or NumPy's random number generators, so it is the
-same in every version.
+order of scikit-learn's file, ``round(test_size * n_class)`` samples spread evenly over
+the class (every fifth one with the default ``test_size=0.2``) are the test set and the
+others the training set: 1,438 training and 359 test samples, every class about 80/20,
+both parts in file order. The file holds the digits of 13 writers one after another, so
+this split has every writer on both sides, as a random split does (the last 20 % of each
+class instead would test on writers never seen in training: ~92 % for
+scikit-learn's ``MLPClassifier`` instead of ~97.5 %). The split does not depend on any
+random number generator, so it is the same in every version.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import numpy as np
 
 
 def digits_split_indices(y: np.ndarray, test_size: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(train_idx, test_idx)``: the last ``test_size`` of each class is test.
+    """Return ``(train_idx, test_idx)``: ``test_size`` of each class, evenly spread, is test.
 
     Parameters
     ----------
@@ -44,8 +47,9 @@ def digits_split_indices(y: np.ndarray, test_size: float = 0.2) -> tuple[np.ndar
         n_test = int(round(test_size * members.size))
         if members.size >= 2:
             n_test = min(max(n_test, 1), members.size - 1)
-        if n_test:
-            is_test[members[-n_test:]] = True
+        if n_test:  # evenly spaced positions, the first half a step in: 2, 7, 12, ... at 0.2
+            positions = ((np.arange(n_test) + 0.5) * members.size / n_test).astype(int)
+            is_test[members[positions]] = True
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)
 
 
@@ -62,7 +66,7 @@ def load_digits(
     ----------
     split : {None, "train", "test"}, default=None
         ``None``: all 1,797 samples. ``"train"`` / ``"test"``: the fixed stratified split
-        described in this module (last ``test_size`` of each class is test).
+        described in this module (``test_size`` of each class, evenly spread, is test).
     test_size : float in (0, 1), default=0.2
         Fraction of each class in the test split; ignored when ``split`` is None.
     as_images : bool, default=False

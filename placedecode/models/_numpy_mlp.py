@@ -430,7 +430,7 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
     seeds 0–2) and the same with 25 grid cells: Adam at 3e-3 gave 0.15 cm (place) and
     2.8 cm (grid) where 1e-3 gave 0.17 and 3.1 cm, in the same time (a few seconds on
     one CPU thread); scikit-learn's ``MLPRegressor((200,) * 5)`` at a tight tolerance
-    needs about 3x longer for 0.49 and 3.0 cm (``benchmarks/bench_decoding.py``).
+    takes 2-6x longer for 0.49 and 3.0 cm (``benchmarks/bench_decoding.py``).
 
     See Also
     --------
@@ -657,9 +657,11 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         Update rule.
     learning_rate : float, default=1e-3
         Step size η (> 0).
-    l2 : float, default=1e-5
-        λ of the L2 penalty on the weights (not on the biases).
-    batch_size : int or float, default=64
+    l2 : float, default=1e-4
+        λ of the L2 penalty on the weights (not on the biases). It also keeps the
+        validation cross-entropy, which picks the restored epoch, from rising early
+        through over-confidence while the error still falls.
+    batch_size : int or float, default=128
         Samples per mini-batch, or a fraction in (0, 1] of the training samples.
     max_epochs : int, default=200
         Maximum number of passes over the training samples.
@@ -668,11 +670,11 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         restore the best epoch's weights.
     validation_fraction : float, default=0.1
         Fraction of the samples held out (from the end) when ``early_stopping``.
-    n_iter_no_change : int or None, default=12
+    n_iter_no_change : int or None, default=8
         Patience in epochs before stopping; None always runs ``max_epochs``.
     tol : float, default=0.0
         Minimum decrease of the monitored loss that counts as an improvement.
-    lr_patience : int or None, default=4
+    lr_patience : int or None, default=3
         Epochs without improvement before the learning rate is multiplied by
         ``lr_factor``; None keeps it constant.
     lr_factor : float, default=0.3
@@ -681,8 +683,13 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         Initial weight distribution, as in :class:`NumpyMLPRegressor`.
     init_scale : float, default=0.5
         Multiplies the initial weights.
-    standardize : bool, default=True
-        Standardise ``X`` internally (column means and standard deviations).
+    standardize : bool, default=False
+        Standardise ``X`` internally (column means and standard deviations). Off by
+        default because the classifier's usual inputs are images with pixels already in
+        [0, 1]: standardising them blows up pixels that are almost always blank (a pixel
+        inked in a handful of training images gets values in the hundreds) and costs
+        accuracy (MNIST, seed 0: 97.3-98.1 % standardised, 98.2-98.3 % raw). Set it to True
+        for features in different units or far from unit scale (firing rates in Hz).
     shuffle : bool, default=True
         Shuffle the training samples every epoch.
     momentum : float, default=0.9
@@ -712,6 +719,16 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     n_iter_, best_epoch_, n_features_in_ : int
         As in :class:`NumpyMLPRegressor`.
 
+    Notes
+    -----
+    The defaults were chosen on MNIST and Fashion-MNIST (``benchmarks/bench_mnist.py``,
+    one CPU thread): 98.2 % and 89.45 % test accuracy in 23 and 26 epochs (41 s and
+    114 s), where scikit-learn's ``MLPClassifier((200, 200))`` reaches 98.2 % and
+    89.5 % in 46 s and 490 s. On raw
+    pixels many first-layer gradients are exactly zero, so Adam's moments decay into
+    subnormal floats, which x86 CPUs process slowly: on Fashion-MNIST an epoch takes
+    about 3x longer than it would with them flushed to zero.
+
     See Also
     --------
     NumpyMLPRegressor : the same network for continuous targets.
@@ -737,18 +754,18 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         activation="relu",
         optimizer="adam",
         learning_rate=1e-3,
-        l2=1e-5,
-        batch_size=64,
+        l2=1e-4,
+        batch_size=128,
         max_epochs=200,
         early_stopping=True,
         validation_fraction=0.1,
-        n_iter_no_change=12,
+        n_iter_no_change=8,
         tol=0.0,
-        lr_patience=4,
+        lr_patience=3,
         lr_factor=0.3,
         weight_init="glorot",
         init_scale=0.5,
-        standardize=True,
+        standardize=False,
         shuffle=True,
         momentum=0.9,
         beta_1=0.9,

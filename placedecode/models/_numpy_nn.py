@@ -394,6 +394,24 @@ class SGD:
         theta -= self.step_size
 
 
+#: Optimizer state is cleared of subnormal floats every this many steps (see
+#: :func:`flush_subnormal`).
+FLUSH_EVERY = 50
+
+
+def flush_subnormal(a: np.ndarray) -> None:
+    """Set the subnormal entries of ``a`` (|x| < the smallest normal float) to 0, in place.
+
+    Where a parameter's gradient is exactly zero for a long time (pixels that are never
+    inked, silent cells), the optimizer's running averages decay geometrically into
+    subnormal floats, which x86 CPUs process many times slower than normal ones: on
+    Fashion-MNIST, epochs became ~3x slower late in training. torch avoids it with
+    ``torch.set_flush_denormal``; NumPy has no such switch, so the optimizers call this
+    every :data:`FLUSH_EVERY` steps (a negligible cost; such values are 0 to within 1e-38).
+    """
+    a[np.abs(a) < np.finfo(a.dtype).tiny] = 0.0
+
+
 class Momentum:
     """Heavy-ball momentum: ``v ← μ v − η g``;  ``θ ← θ + v``."""
 
@@ -401,8 +419,12 @@ class Momentum:
         self.learning_rate, self.momentum = learning_rate, momentum
         self.velocity = np.zeros(n_params, dtype=dtype)
         self.step_size = np.empty(n_params, dtype=dtype)
+        self.t = 0
 
     def step(self, theta, g):
+        self.t += 1
+        if self.t % FLUSH_EVERY == 0:
+            flush_subnormal(self.velocity)
         self.velocity *= self.momentum
         np.multiply(g, self.learning_rate, out=self.step_size)
         self.velocity -= self.step_size
@@ -428,6 +450,9 @@ class Adam:
     def step(self, theta, g):
         b1, b2, s = self.beta_1, self.beta_2, self.step_size
         self.t += 1
+        if self.t % FLUSH_EVERY == 0:
+            flush_subnormal(self.m)
+            flush_subnormal(self.v)
         self.m *= b1
         np.multiply(g, 1.0 - b1, out=s)
         self.m += s  #                                     m ← β₁m + (1−β₁)g

@@ -175,6 +175,7 @@ class _TorchMLPBase(BaseEstimator):
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"),
                        Interval(numbers.Real, 0, 1, closed="right")],
         "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "min_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -198,6 +199,7 @@ class _TorchMLPBase(BaseEstimator):
         l2=0.0,
         batch_size=64,
         max_epochs=15,
+        min_steps=None,
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=None,
@@ -217,6 +219,7 @@ class _TorchMLPBase(BaseEstimator):
         self.l2 = l2
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.min_steps = min_steps
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -309,10 +312,16 @@ class _TorchMLPBase(BaseEstimator):
                 raise
         return self
 
+    def _n_epochs(self, n_batches):
+        """``max_epochs``, raised so that training makes at least ``min_steps`` updates."""
+        if self.min_steps is None:
+            return self.max_epochs
+        return max(self.max_epochs, -(-int(self.min_steps) // n_batches))
+
     def _make_schedule(self, optimizer, n_batches):
         import torch
 
-        total = self.max_epochs * n_batches
+        total = self._n_epochs(n_batches) * n_batches
         if self.lr_schedule == "onecycle":
             return torch.optim.lr_scheduler.OneCycleLR(
                 optimizer, max_lr=self.learning_rate, total_steps=total, pct_start=0.1,
@@ -345,7 +354,7 @@ class _TorchMLPBase(BaseEstimator):
         per_batch_schedule = self.lr_schedule in ("onecycle", "cosine")
 
         best_score, best_state, best_epoch, stale = np.inf, None, self.n_iter_, 0
-        epochs = range(self.max_epochs)
+        epochs = range(self._n_epochs(n_batches))
         if self.verbose:
             from tqdm.auto import tqdm
 
@@ -510,6 +519,10 @@ _COMMON_PARAMETERS_DOC = """
     max_epochs : int, default=15
         Passes over the training samples (also the length of the "onecycle" and "cosine"
         schedules).
+    min_steps : int or None, default=None
+        If set, train for at least this many mini-batch updates: on small data sets the
+        number of epochs is raised to ``ceil(min_steps / batches per epoch)`` (and the
+        schedule planned over it); on large ones ``max_epochs`` already gives more.
     early_stopping : bool, default=True
         Hold out the last ``validation_fraction`` of the samples (in time order), monitor
         its <MONITOR> after every epoch, stop when it stops improving (see
@@ -709,10 +722,40 @@ class TorchMLPClassifier(ClassifierMixin, _TorchMLPBase):
     Shares :class:`TorchMLPRegressor`'s training loop; the output layer has one unit per
     class and ``predict_proba`` is its softmax.
 
+    The same parameters as the regressor, with defaults for image classification: the
+    tutorial's 5 x 200 ReLU network trained by Adam over a fixed 20-epoch one-cycle
+    schedule peaking at 1e-3, on mini-batches of 64 raw (not standardised) inputs, keeping
+    the last epoch's weights. On MNIST and Fashion-MNIST that gives about 98.4 % and
+    90.0-90.2 % test accuracy in 20 epochs (about 35 s on one CPU thread), where
+    scikit-learn's ``MLPClassifier`` with the same layers needs about 3 minutes for 98.2 %
+    on MNIST (``benchmarks/bench_mnist.py``). Why these values:
+
+    * the regressor's learning rate (1e-2) is too high for cross-entropy on 784 inputs
+      (96.3 % on MNIST);
+    * ``early_stopping=False``: the one-cycle schedule ends at a learning rate near 0, so
+      its last epoch is the best one, and restoring the epoch with the lowest validation
+      cross-entropy instead picks an early, over-confident epoch whose error is higher
+      (MNIST at learning rate 1e-3: 97.3 % with early stopping, 98.1 % without);
+    * ``standardize=False``: pixels are already in [0, 1], and standardising pixels that
+      are nearly always blank blows them up to values in the hundreds (MNIST 98.1 % vs
+      98.4 %, Fashion-MNIST 89.4 % vs 90.0 %). Set it to True for inputs in other units
+      (firing rates in Hz).
+
+    With few samples 20 epochs are too few updates (scikit-learn's 1,438 training digits
+    make 23 mini-batches an epoch: 95.8-96.7 % after 20 epochs, 97.5 % after 60), so
+    ``min_steps=1500`` raises the number of epochs on small data (66 on digits) and
+    changes nothing on MNIST (20 epochs are 18,760 steps).
+
     Parameters
     ----------"""
         + _COMMON_PARAMETERS_DOC.replace("<Y_STANDARDIZE>", "").replace(
             "<MONITOR>", "cross-entropy")
+        # the classifier's own defaults (see __init__)
+        .replace("learning_rate : float, default=1e-2", "learning_rate : float, default=1e-3")
+        .replace("max_epochs : int, default=15", "max_epochs : int, default=20")
+        .replace("min_steps : int or None, default=None", "min_steps : int or None, default=1500")
+        .replace("early_stopping : bool, default=True", "early_stopping : bool, default=False")
+        .replace("standardize : bool, default=True", "standardize : bool, default=False")
         + """
     Attributes
     ----------"""
@@ -751,6 +794,39 @@ class TorchMLPClassifier(ClassifierMixin, _TorchMLPBase):
     )
 
     _monitor = "loss"  # cross-entropy: smoother than the misclassification rate
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(200, 200, 200, 200, 200),
+        *,
+        activation="relu",
+        optimizer="adam",
+        learning_rate=1e-3,
+        lr_schedule="onecycle",
+        l2=0.0,
+        batch_size=64,
+        max_epochs=20,
+        min_steps=1500,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=None,
+        tol=0.0,
+        standardize=False,
+        device="auto",
+        n_threads=None,
+        random_state=None,
+        verbose=False,
+        warm_start=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes, activation=activation, optimizer=optimizer,
+            learning_rate=learning_rate, lr_schedule=lr_schedule, l2=l2,
+            batch_size=batch_size, max_epochs=max_epochs, min_steps=min_steps,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            tol=tol, standardize=standardize, device=device, n_threads=n_threads,
+            random_state=random_state, verbose=verbose, warm_start=warm_start,
+        )
 
     def _validate_kwargs(self):
         return {"dtype": np.float64}
