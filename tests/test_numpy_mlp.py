@@ -457,3 +457,15 @@ def test_tutorial_dataset_defaults_beat_0_4_cm_and_tutorial_preset_about_3_cm():
     prediction = tutorial.predict(test.X)
     assert pd.decoding_error(test.y, prediction) < 5.0
     assert np.all(prediction.std(axis=0) > 0.1)  # no dead output unit (bias kept)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_optimizers_flush_subnormal_parameters_and_state(name):
+    from placedecode.models._numpy_nn import FLUSH_EVERY, OPTIMIZERS
+
+    tiny = np.finfo(np.float32).tiny
+    theta = np.array([tiny / 4, 1.0, -tiny / 8], dtype=np.float32)  # two subnormals
+    optimizer = OPTIMIZERS[name](3, np.float32, learning_rate=0.0)
+    for _ in range(FLUSH_EVERY):
+        optimizer.step(theta, np.zeros(3, dtype=np.float32))
+    np.testing.assert_array_equal(theta, [0.0, 1.0, 0.0])
