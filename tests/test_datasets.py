@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import os
 import struct
 from pathlib import Path
 
@@ -32,12 +31,8 @@ from placedecode.datasets import (
     read_idx,
 )
 from placedecode.datasets import _download
+from shared_data import SHARED_DATA
 
-SHARED_DATA = Path(
-    os.environ.get(
-        "PLACEDECODE_TEST_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-)
 FILES = (
     "train-images-idx3-ubyte.gz",
     "train-labels-idx1-ubyte.gz",

@@ -1,8 +1,5 @@
 """Real recordings: load_binned (arrays and files) and the Tampuu et al. 2019 rats."""
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -10,18 +7,7 @@ import placedecode
 from placedecode.datasets import TAMPUU2019_RATS, load_binned, load_tampuu2019
 from placedecode.metrics import decoding_error
 from placedecode.sim import BlockedTimeSeriesSplit, Recording
-
-
-def _shared_data() -> Path:
-    env = os.environ.get("PLACEDECODE_TEST_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-TAMPUU = _shared_data() / "hippocampus" / "tampuu2019-openfield-2d"
-needs_tampuu = pytest.mark.skipif(
-    not (TAMPUU / "R2192_1x200_at5_step200_bin100-RAW_feat.dat").is_file(),
-    reason=f"Tampuu et al. 2019 data not found at {TAMPUU} (set $PLACEDECODE_TEST_DATA)",
-)
+from shared_data import TAMPUU, needs_tampuu
 
 
 @pytest.fixture

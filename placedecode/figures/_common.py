@@ -9,12 +9,18 @@ from pathlib import Path
 SEED = 0
 
 
-def default_out_dir() -> Path:
-    """The repository's ``figures/`` for a source checkout, else ``./figures``."""
+def source_checkout() -> Path | None:
+    """The repository root when placedecode runs from a source checkout, else None."""
     root = Path(__file__).resolve().parents[2]
     if (root / "pyproject.toml").is_file() and (root / "placedecode").is_dir():
-        return root / "figures"
-    return Path.cwd() / "figures"
+        return root
+    return None
+
+
+def default_out_dir() -> Path:
+    """The repository's ``figures/`` for a source checkout, else ``./figures``."""
+    root = source_checkout()
+    return (root if root is not None else Path.cwd()) / "figures"
 
 
 def resolve_out_dir(out_dir) -> Path:

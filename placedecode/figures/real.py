@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import SEED, resolve_out_dir, save, steps
+from ._common import SEED, resolve_out_dir, save, source_checkout, steps
 
 NAME = "real"
 
@@ -106,8 +106,8 @@ def find_data(data_root=None) -> Path:
         return _tampuu_folder(None)
     except FileNotFoundError as exc:
         first = exc
-    repo = Path(__file__).resolve().parents[2]
-    if (repo / "pyproject.toml").is_file() and (repo / "placedecode").is_dir():  # source checkout
+    repo = source_checkout()
+    if repo is not None:
         try:
             return _tampuu_folder(repo.parent / "shared" / "data")
         except FileNotFoundError:

@@ -1,0 +1,17 @@
+"""Where the tests find the real data: ``$PLACEDECODE_TEST_DATA`` or ``../shared/data``.
+
+Tests that need these files skip (with the folder in the reason) when they are absent.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("PLACEDECODE_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+TAMPUU = SHARED_DATA / "hippocampus" / "tampuu2019-openfield-2d"
+needs_tampuu = pytest.mark.skipif(
+    not (TAMPUU / "R2192_1x200_at5_step200_bin100-RAW_feat.dat").is_file(),
+    reason=f"Tampuu et al. 2019 data not found at {TAMPUU} (set $PLACEDECODE_TEST_DATA)",
+)
