@@ -64,8 +64,8 @@ TUTORIAL_CM = {
              "sklearn_mlp": 3.8},
 }
 # sklearn's MLPRegressor as the reference: the tutorial's network (5 x 200 ReLU, Adam) with
-# tol 100x tighter than sklearn's default. Pinned to one thread it takes ~8.5 s (place) and
-# ~14 s (grid) for 0.49 and 3.0 cm here; the tutorial's "0.34 cm in about 30 s" is most
+# tol 100x tighter than sklearn's default. Pinned to one thread it takes ~3.4 s (place) and
+# ~5.5 s (grid) for 0.49 and 3.0 cm here; the tutorial's "0.34 cm in about 30 s" is most
 # likely this fit with default, oversubscribed BLAS threads. Tighter still (tol 1e-7,
 # n_iter_no_change 20) it runs ~600 epochs, 240 s per fit, for 0.44 cm; its default network
 # (100 units) at tol 1e-8, n_iter_no_change 50 gives 0.61 cm in 7-22 s.

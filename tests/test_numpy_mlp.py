@@ -63,6 +63,7 @@ def test_sklearn_estimator_checks(estimator, check):
 LOSSES = {
     "squared/identity": lambda: SquaredError(ACTIVATIONS["identity"]),
     "squared/relu": lambda: SquaredError(ACTIVATIONS["relu"]),
+    "squared/gelu": lambda: SquaredError(ACTIVATIONS["gelu"]),
     "softmax-cross-entropy": SoftmaxCrossEntropy,
 }
 
@@ -107,7 +108,7 @@ def _torch_objective_and_gradient(net, X_bar, Y, l2, loss_name):
     """The same network rebuilt as a torch float64 graph; autograd's gradient."""
     torch = pytest.importorskip("torch")
     f = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-         "identity": lambda t: t}
+         "gelu": torch.nn.functional.gelu, "identity": lambda t: t}
     Ws = [torch.tensor(W.copy(), dtype=torch.float64, requires_grad=True)
           for W in net.weights]
     A = torch.tensor(X_bar[:-1], dtype=torch.float64)
@@ -129,7 +130,7 @@ def _torch_objective_and_gradient(net, X_bar, Y, l2, loss_name):
 
 @pytest.mark.parametrize("loss_name", list(LOSSES))
 @pytest.mark.parametrize("depth", [1, 2, 3, 4])
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "gelu"])
 def test_backprop_equals_finite_differences_and_autograd(activation, depth, loss_name):
     l2 = 0.3
     net, X_bar, Y = _network_case(activation, depth, loss_name, seed=depth)
@@ -469,3 +470,25 @@ def test_optimizers_flush_subnormal_parameters_and_state(name):
     for _ in range(FLUSH_EVERY):
         optimizer.step(theta, np.zeros(3, dtype=np.float32))
     np.testing.assert_array_equal(theta, [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("how", [True, "center", False])
+def test_standardize_option_sets_the_input_scaler(how):
+    X, same = _classification_data()
+    X = 3.0 * X + 2.0  # means and scales far from 0 and 1
+    clf = _fast(NumpyMLPClassifier, max_epochs=3, standardize=how).fit(X, same)
+    expected_mean = X.mean(axis=0) if how else np.zeros(X.shape[1])
+    expected_scale = X.std(axis=0) if how is True else np.ones(X.shape[1])
+    np.testing.assert_allclose(clf.x_mean_, expected_mean)
+    np.testing.assert_allclose(clf.x_scale_, expected_scale)
+    with pytest.raises(ValueError, match="'standardize' parameter"):
+        NumpyMLPClassifier(standardize="scale").fit(X, same)
+
+
+def test_classifier_defaults_reach_97_percent_on_digits():
+    from placedecode.datasets import load_digits
+
+    (X, y), (X_test, y_test) = load_digits("train"), load_digits("test")
+    clf = NumpyMLPClassifier(random_state=0).fit(X, y)
+    assert clf.standardize == "center"
+    assert clf.score(X_test, y_test) >= 0.97  # 98.1 % (mean of seeds 0-4: 98.05 %)

@@ -152,7 +152,8 @@ def _mlp(window=21, max_epochs=20):
 
     return make_pipeline(TimeWindow((window - 1) // 2, window // 2),
                          TorchMLPRegressor(hidden_layer_sizes=(256, 256), l2=1e-3, max_epochs=max_epochs,
-                                           n_threads=1, random_state=SEED))
+                                           early_stopping=True, n_threads=1,
+                                           random_state=SEED))
 
 
 # ----------------------------------------------------------------------------- figures

@@ -1,7 +1,8 @@
 """Figure family "training": the NumPy and torch networks with default settings.
 
-Both networks train on the first 80 % of the tutorial's dataset (the last 10 % of that
-block validates, for early stopping) and are tested on the last 20 %. This family fits
+Both networks train on the first 80 % of the tutorial's dataset and are tested on the
+last 20 %. The NumPy network holds out the last 10 % of its block for early stopping; the
+torch network (no early stopping by default) trains on all of it. This family fits
 two networks and takes one to three minutes on two CPU cores.
 """
 
@@ -15,8 +16,9 @@ NAME = "training"
 
 FILES = {
     "training_curves.png": "Training (solid) and validation (dashed) error per epoch of the NumPy "
-    "and torch networks (log scale; dots: the restored best epoch), with the linear decoders' "
-    "test errors as dotted reference lines.",
+    "and torch networks (log scale; dots: the kept epoch), with the linear decoders' test errors "
+    "as dotted reference lines. The torch network trains without a validation slice by default, "
+    "so it has no dashed curve.",
     "training_decoders.png": "The first minute of the test set decoded by the linear decoder (with "
     "bias), the hand-coded NumPy network and the torch network.",
     "training_error_over_time.png": "Decoding error (cm, 1 s moving average, log scale) over the "

@@ -80,13 +80,19 @@ def time_series_validation_split(n_samples: int, validation_fraction: float) -> 
     return n_samples - n_val
 
 
-def fit_standardizer(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fit_standardizer(A: np.ndarray, how=True) -> tuple[np.ndarray, np.ndarray]:
     """Column means and scales of ``A`` (n_samples, n_columns) for standardisation.
 
-    Constant columns (a silent cell) get scale 1 so they map to 0 rather than NaN.
+    ``how``: True gives the column means and standard deviations; "center" the means and
+    scales of 1 (centre only); False zeros and ones (leave ``A`` as it is). Constant
+    columns (a silent cell) get scale 1 so they map to 0 rather than NaN.
     """
     A = np.asarray(A, dtype=np.float64)
+    if not how:
+        return np.zeros(A.shape[1]), np.ones(A.shape[1])
     mean = A.mean(axis=0)
+    if isinstance(how, str) and how == "center":
+        return mean, np.ones(A.shape[1])
     scale = A.std(axis=0)
     scale[~(scale > np.finfo(np.float64).eps * np.maximum(1.0, np.abs(mean)))] = 1.0
     return mean, scale

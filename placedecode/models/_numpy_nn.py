@@ -39,7 +39,7 @@ with ``out=`` so a training step allocates almost nothing.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 # --------------------------------------------------------------------------------------
 # Activations: σ (forward) and the step C = σ'(N) ∘ G (backward), side by side.
@@ -113,6 +113,29 @@ class Sigmoid:
         return G
 
 
+class GELU:
+    """σ(N) = N Φ(N);  σ'(N) = Φ(N) + N φ(N), with Φ and φ the standard normal CDF and
+    density (the Gaussian error linear unit of Hendrycks & Gimpel, exact, not the tanh
+    approximation)."""
+
+    name = "gelu"
+
+    @staticmethod
+    def forward(N, out):
+        return np.multiply(N, ndtr(N), out=out)  # ndtr's temporary: ``out`` may be ``N``
+
+    @staticmethod
+    def backward(N, A, G, scratch):
+        np.multiply(N, N, out=scratch)
+        scratch *= -0.5
+        np.exp(scratch, out=scratch)
+        scratch *= N
+        scratch *= 1.0 / np.sqrt(2.0 * np.pi)  # N φ(N)
+        scratch += ndtr(N)
+        G *= scratch
+        return G
+
+
 class Softmax:
     """σ(N)ₖ = exp(Nₖ) / Σⱼ exp(Nⱼ) over the units (rows) of each column.
 
@@ -132,7 +155,7 @@ class Softmax:
         return out
 
 
-ACTIVATIONS = {cls.name: cls for cls in (Identity, ReLU, Tanh, Sigmoid)}
+ACTIVATIONS = {cls.name: cls for cls in (Identity, ReLU, Tanh, Sigmoid, GELU)}
 
 # --------------------------------------------------------------------------------------
 # Losses: the value (float64, for the history) and C⁽ᴸ⁾ = ∂loss/∂N⁽ᴸ⁾, side by side.
@@ -251,7 +274,7 @@ class Network:
     weights : list of ndarray
         ``W⁽ⁿ⁾`` of shape ``(n_units(n), n_units(n-1) + 1)``, bias in the last column.
         They are COPIED into :attr:`theta`; :attr:`weights` are views of it.
-    activation : {"identity", "relu", "tanh", "sigmoid"}
+    activation : {"identity", "relu", "tanh", "sigmoid", "gelu"}
         σ of the hidden layers.
     loss : SquaredError or SoftmaxCrossEntropy
         The loss; its ``activation`` is the output non-linearity σ_L.
