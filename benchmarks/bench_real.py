@@ -38,8 +38,8 @@ four rats, MLP on a +-2 s window 17.2, linear regression on one bin 29.0; the re
 network of Tampuu et al. 2019: 14.4 cm mean (12.5 / 14.5 / 16.3 / 14.4).
 
 Goals (PASS/FAIL): our best decoder's mean < 14.4 cm; ``bayes_flat`` (the textbook
-flat-prior decoder) within 0.5 cm of 19.3 cm; on simulated Poisson data (25 place cells, 10 Hz peak, 10 min, dt 0.1 s) the best
-decoder <= 10 cm.
+flat-prior decoder) within 0.5 cm of 19.3 cm; on simulated Poisson data (25 place cells,
+10 Hz peak, 10 min, dt 0.1 s) the best decoder <= 10 cm.
 
 Usage::
 
