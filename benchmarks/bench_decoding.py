@@ -38,6 +38,9 @@ Usage::
     python benchmarks/bench_decoding.py                    # full run, writes results/
     python benchmarks/bench_decoding.py --seeds 0 --cells place --decoders torch_mlp linear
 
+A partial run (other seeds, cells or decoders, or ``--no-epoch-timing``) writes its
+results only where ``--out`` says, never over the full run's ``benchmarks/results/``.
+
 Writes ``benchmarks/results/decoding.json`` (every fit, the summary, the goals, the
 machine) and ``benchmarks/results/decoding.md`` (the same as tables), atomically.
 """
@@ -292,8 +295,10 @@ def main(argv=None):
                         help="threads per library (BLAS and torch); default 1")
     parser.add_argument("--no-epoch-timing", action="store_true",
                         help="skip the NumPy/torch epoch-time comparison")
-    parser.add_argument("--out", type=Path, default=RESULTS,
-                        help="folder for decoding.json and decoding.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for decoding.json and decoding.md (default: "
+                             "benchmarks/results for a full run; partial runs write only "
+                             "when this is given)")
     args = parser.parse_args(argv)
 
     import torch
@@ -321,9 +326,15 @@ def main(argv=None):
         verdict = {True: "PASS", False: "FAIL", None: "SKIP"}[g["passed"]]
         measured = "n/a" if g["measured"] is None else f"{g['measured']:.3f}"
         print(f"{verdict}  {g['goal']}: {measured} (limit {g['limit']:.3f}; {g['detail']})")
-    write_atomically(args.out / "decoding.json", json.dumps(result, indent=1, default=float))
-    write_atomically(args.out / "decoding.md", to_markdown(result))
-    print(f"\nwrote {args.out / 'decoding.json'} and {args.out / 'decoding.md'}")
+    partial = (args.seeds != [0, 1, 2] or set(args.cells) != {"place", "grid"}
+               or set(args.decoders) != set(DECODERS) or args.no_epoch_timing)
+    out = args.out if args.out is not None else (None if partial else RESULTS)
+    if out is None:
+        print("\n(a partial run: benchmarks/results/ is left as it is; pass --out DIR to keep it)")
+    else:
+        write_atomically(out / "decoding.json", json.dumps(result, indent=1, default=float))
+        write_atomically(out / "decoding.md", to_markdown(result))
+        print(f"\nwrote {out / 'decoding.json'} and {out / 'decoding.md'}")
     return 0 if all(g["passed"] is not False for g in result["goals"]) else 1
 
 

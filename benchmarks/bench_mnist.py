@@ -45,7 +45,8 @@ Usage::
     python benchmarks/bench_mnist.py --datasets digits --models numpy_mlp torch_mlp
 
 The full run writes ``benchmarks/results/mnist.json`` (every fit, the goals, the machine)
-and ``benchmarks/results/mnist.md``; ``--quick`` writes nothing unless ``--out`` is given.
+and ``benchmarks/results/mnist.md``; ``--quick`` and runs of fewer datasets or models
+write nothing unless ``--out`` is given (they would replace the full run's results).
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def main(argv=None):
                         help="folder holding mnist/ and fashion-mnist/ (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for mnist.json and mnist.md (default benchmarks/results; "
-                             "--quick writes only when this is given)")
+                             "--quick and partial runs write only when this is given)")
     args = parser.parse_args(argv)
 
     import torch
@@ -360,7 +361,10 @@ def main(argv=None):
         "command": " ".join(["python", "benchmarks/bench_mnist.py", *(argv or sys.argv[1:])]),
         "total_s": time.perf_counter() - start,
     }
-    out = args.out if args.out is not None else (None if args.quick else RESULTS)
+    partial = args.quick or set(args.datasets) != set(DATASETS) or set(args.models) != set(MODELS)
+    out = args.out if args.out is not None else (None if partial else RESULTS)
+    if out is None:
+        print("(a partial run: benchmarks/results/ is left as it is; pass --out DIR to keep it)")
     if out is not None:
         if out.resolve() == RESULTS.resolve():
             js, md = write_results("mnist", result, to_markdown(result))
