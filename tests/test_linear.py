@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import placedecode
 from placedecode.metrics import decoding_error
-from placedecode.models import LinearClassifier, LinearRegressor
+from placedecode.models import LinearClassifier, LinearRegressor, _linear
 
 
 @parametrize_with_checks(
@@ -55,10 +55,14 @@ def test_equals_lstsq_and_sklearn_linear_regression(rates_and_positions, fit_int
         np.testing.assert_allclose(model.intercept_, solution[6], rtol=1e-9)
 
 
+@pytest.mark.parametrize("path", ["cholesky", "stacked-svd"])
 @pytest.mark.parametrize("fit_intercept", [False, True])
 @pytest.mark.parametrize("alpha", [0.1, 10.0, 1e4])
-def test_ridge_equals_sklearn_ridge(rates_and_positions, fit_intercept, alpha):
+def test_ridge_equals_sklearn_ridge(rates_and_positions, fit_intercept, alpha, path, monkeypatch):
     X, y = rates_and_positions
+    # both solvers of the ridge problem, forced: Cholesky of Xᵀ X + alpha I, or lstsq on
+    # X stacked over sqrt(alpha) I
+    monkeypatch.setattr(_linear, "CHOLESKY_MAX_CONDITION", np.inf if path == "cholesky" else 0.0)
     model = LinearRegressor(fit_intercept=fit_intercept, alpha=alpha).fit(X, y)
     reference = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="svd").fit(X, y)
     np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-8, atol=1e-12)
@@ -199,3 +203,20 @@ def test_linear_decoding_of_place_cells(place_recording):
     assert plain_error < 9.0
     assert biased_error < plain_error
     assert biased_error < 7.0
+
+
+def test_ridge_takes_the_cholesky_path_only_when_provably_well_conditioned(monkeypatch):
+    calls, real_solve = [], _linear.scipy.linalg.solve
+
+    def counting_solve(*args, **kwargs):
+        calls.append(1)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(_linear.scipy.linalg, "solve", counting_solve)
+    rng = np.random.default_rng(0)
+    X, y = rng.poisson(2.0, (400, 30)).astype(float), rng.random((400, 2))
+    LinearRegressor(alpha=1.0).fit(X, y)  # bound (|X|_F² + 1) / 1 ~ 6e4: Cholesky
+    assert calls == [1]
+    LinearRegressor(alpha=1e-6).fit(X, y)  # bound ~ 6e10: the stacked SVD
+    LinearRegressor().fit(X, y)  # no ridge: plain lstsq
+    assert calls == [1]
