@@ -51,6 +51,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -348,7 +349,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
             ll = ll + self._log_occupancy_prior
         if self.prior == "continuity" and len(ll):
             return self._continuity(ll)
-        return ll - _logsumexp(ll)
+        return ll - logsumexp(ll, axis=1, keepdims=True)  # -inf (masked) bins stay -inf
 
     def _propagate(self, p, transpose=False):
         """Apply the random-walk kernel to ``p`` (n_bins,): ``K p`` (forward) or ``Kᵀ p``.
@@ -443,11 +444,3 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         else:
             out = np.exp(logp) @ self.bin_centers_
         return out[:, 0] if self._y_1d else out
-
-
-
-def _logsumexp(a):
-    """Row-wise log-sum-exp of ``a`` (n, m) with -inf entries, as a column (n, 1)."""
-    from scipy.special import logsumexp
-
-    return logsumexp(a, axis=1, keepdims=True)

@@ -28,6 +28,7 @@ import numbers
 
 import numpy as np
 import scipy.linalg
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
@@ -355,8 +356,6 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         total = proba.sum(axis=1, keepdims=True)
         none_positive = total[:, 0] <= 0
         if np.any(none_positive):
-            s = scores[none_positive]
-            e = np.exp(s - s.max(axis=1, keepdims=True))
-            proba[none_positive] = e
-            total[none_positive] = e.sum(axis=1, keepdims=True)
+            proba[none_positive] = softmax(scores[none_positive], axis=1)
+            total[none_positive] = 1.0
         return proba / total

@@ -38,6 +38,7 @@ import numbers
 import re
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -905,9 +906,7 @@ class TorchMLPClassifier(ClassifierMixin, _TorchMLPBase):
         """
         check_is_fitted(self, "module_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        logits = self._forward(X)
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(self._forward(X), axis=1)
 
     def predict(self, X):
         """Predict the most probable class.
