@@ -212,18 +212,9 @@ def load_binned(
 
 def _tampuu_folder(root) -> Path:
     """The folder holding the Tampuu et al. 2019 files (see :func:`load_tampuu2019`)."""
-    if root is not None:
-        root = Path(root).expanduser()
-        candidates = [root, root / TAMPUU2019_FOLDER, root / "hippocampus" / TAMPUU2019_FOLDER]
-    else:
-        candidates = []
-        env = os.environ.get("PLACEDECODE_DATA", "")
-        if env:
-            base = Path(env).expanduser()
-            candidates += [base / TAMPUU2019_FOLDER, base / "hippocampus" / TAMPUU2019_FOLDER]
-        from ._mnist import get_data_home
+    from .._paths import dataset_folders
 
-        candidates.append(get_data_home() / TAMPUU2019_FOLDER)
+    candidates = dataset_folders(TAMPUU2019_FOLDER, root, groups=("hippocampus",))
     for folder in candidates:
         if (folder / f"{_TAMPUU_STEM.format(rat=TAMPUU2019_RATS[0])}_feat.dat").is_file() or any(
             folder.glob("*_1x200_*_feat.dat")
@@ -259,7 +250,8 @@ def load_tampuu2019(rat: str = "R2192", root=None):
     root : str or Path, optional
         The folder with the files, or a parent of it (``<root>/tampuu2019-openfield-2d``
         or ``<root>/hippocampus/tampuu2019-openfield-2d``). Default:
-        ``$PLACEDECODE_DATA`` (same rule), else ``~/.cache/placedecode/data``.
+        ``$PLACEDECODE_DATA`` (same rule), else ``~/.cache/placedecode/data``, then, in a
+        source checkout, ``../shared/data`` beside the repository.
 
     Returns
     -------
