@@ -163,6 +163,7 @@ def splits(cv, train_fraction, n_samples):
             raise ValueError(f"train_fraction={train_fraction} leaves an empty train or test set of "
                              f"{n_samples} time bins; choose a fraction nearer 0.5 (or more minutes).")
         return [("fraction", float(train_fraction))]
+    given = cv
     if is_int(cv):
         from ..sim import BlockedTimeSeriesSplit
 
@@ -173,10 +174,10 @@ def splits(cv, train_fraction, n_samples):
     try:
         folds = [("indices", np.asarray(tr), np.asarray(te)) for tr, te in cv.split(np.zeros((n_samples, 1)))]
     except (ValueError, TypeError) as exc:
-        raise type(exc)(f"cv={cv!r} cannot split the {n_samples} time bins: {exc}") from None
+        raise type(exc)(f"cv={given!r} cannot split the {n_samples} time bins: {exc}") from None
     empty = [k for k, (_, tr, te) in enumerate(folds) if tr.size == 0 or te.size == 0]
     if not folds or empty:
-        raise ValueError(f"cv={cv!r} gives {'no folds' if not folds else f'empty folds {empty}'} on "
+        raise ValueError(f"cv={given!r} gives {'no folds' if not folds else f'empty folds {empty}'} on "
                          f"{n_samples} time bins.")
     return folds
 
