@@ -107,7 +107,8 @@ def test_each_seed_trajectory_is_simulated_once(monkeypatch):
     original = placedecode.sim.simulate_trajectory
 
     def counted(**kwargs):
-        calls.append(kwargs["random_state"])
+        if kwargs["minutes"] == SMALL["minutes"]:  # not the few bins that check the cells up front
+            calls.append(kwargs["random_state"])
         return original(**kwargs)
 
     monkeypatch.setattr(placedecode.sim, "simulate_trajectory", counted)
@@ -287,7 +288,7 @@ def test_bad_input_fails_before_any_work():
                 environment={"dimensionality": "1D"})
     with pytest.raises(ValueError, match="exactly 1 'speed' cell"):
         compare(cells="speed", decoders=ok, n_cells=[1, 5], minutes=0.5, progress=False)
-    with pytest.raises(ValueError, match="max_fr must be a positive number"):
+    with pytest.raises(ValueError, match="max_fr must be a positive, finite number; got -1"):
         compare(cells="place", decoders=ok, n_cells=[9], minutes=0.5, max_fr=-1, progress=False)
 
 
@@ -348,7 +349,7 @@ def test_every_error_names_the_argument_the_user_passed(tmp_path, no_simulation)
 
 
 def test_an_unknown_backend_is_named_before_any_work(no_simulation):
-    with pytest.raises(ValueError, match=r"backend='nope' is not a joblib backend"):
+    with pytest.raises(ValueError, match=r"backend=.nope. cannot be used here: Invalid backend: nope"):
         compare(cells="place", decoders={"linear": LinearRegressor()}, backend="nope", progress=False)
 
 

@@ -44,7 +44,7 @@ def backend_context(backend):
         try:
             stack.enter_context(parallel_config(backend=backend))
         except ValueError as exc:
-            raise ValueError(f"backend={backend!r} is not a joblib backend here: {exc}") from None
+            raise ValueError(f"backend={backend!r} cannot be used here: {exc}") from None
         yield
 
 

@@ -6,7 +6,6 @@ fails in milliseconds, not after minutes of work, and says which argument to cha
 
 from __future__ import annotations
 
-import dataclasses
 import numbers
 
 import numpy as np
@@ -182,21 +181,33 @@ def splits(cv, train_fraction, n_samples):
     return folds
 
 
-def preflight(trajectory, populations, noise, max_fr) -> None:
-    """Check every population now, so bad input fails before the tasks with the simulator's message.
+def check_noise(noise, max_fr):
+    """``(noise, max_fr)`` checked as :func:`placedecode.record` will read them (numbers as floats)."""
+    from ..sim._checks import check_positive_real
+    from ..sim._noise import parse_noise
 
-    Each cell type (or mixture) is recorded on a few bins at its smallest size (building large
-    boundary-vector populations takes a second), and sizes fixed by the environment (one speed
+    if isinstance(noise, numbers.Real) and not isinstance(noise, bool):
+        noise = float(noise)
+    parse_noise(noise)  # the simulator's own rule and message
+    if max_fr is not None:
+        max_fr = check_positive_real(max_fr, "max_fr")
+    return noise, max_fr
+
+
+def preflight(populations, noise, max_fr, environment, dt, seed, n_samples) -> None:
+    """Check every population now, so bad input fails before any real work with the simulator's message.
+
+    A trajectory of a few bins is simulated in the requested environment (milliseconds) and
+    each cell type (or mixture) is recorded along it at its smallest size (building large
+    boundary-vector populations takes a second); sizes fixed by the environment (one speed
     cell; two head-direction cells in 1D) are checked for every requested size.
     """
     from .. import sim
 
-    k = min(8, trajectory.n_samples)
-    short = dataclasses.replace(
-        trajectory, t=trajectory.t[:k], position=trajectory.position[:, :k],
-        velocity=trajectory.velocity[:, :k], head_direction=trajectory.head_direction[:, :k],
-        agent_velocity=trajectory.agent_velocity[:, :k])
-    D = trajectory.n_dims
+    k = min(8, n_samples)
+    short = sim.simulate_trajectory(minutes=k * dt / 60.0, dt=dt, environment=environment, random_state=seed,
+                                    cache=False, progress=False)
+    D = short.n_dims
     smallest: dict = {}
     for label, spec, n in populations:
         if isinstance(spec, str) and spec in sim.CELL_TYPES and sim.CELL_TYPES[spec].fixed_n is not None:

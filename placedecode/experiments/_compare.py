@@ -8,7 +8,6 @@ each finished row is appended to the results log (:mod:`._store`).
 from __future__ import annotations
 
 import contextlib
-import numbers
 import os
 import warnings
 from pathlib import Path
@@ -128,8 +127,10 @@ def compare(
         For bad arguments, before any simulation, naming the argument: an unknown cell
         type, empty or non-estimator decoders, seeds outside ``[0, 2**32)``, a
         non-finite or non-positive ``minutes`` or ``dt`` (or a ``dt`` that leaves fewer
-        than 2 time bins), a bad ``n_jobs``, ``backend``, ``train_fraction`` or ``cv``, an
-        ``out`` that is a file or cannot be written.
+        than 2 time bins), a bad ``noise``, ``max_fr``, ``n_jobs``, ``backend``,
+        ``train_fraction`` or ``cv``, an ``out`` that is a file or cannot be written, and
+        -- from the simulator itself, on a trajectory of a few bins -- a cell type or size the
+        environment cannot hold.
 
     Examples
     --------
@@ -147,15 +148,15 @@ def compare(
     n_jobs = _checks.check_n_jobs(n_jobs)
     backend = _checks.check_backend(backend)
     minutes, dt, n_samples = _checks.check_duration(minutes, dt)  # floats: 2 and 2.0 are one run
-    if isinstance(noise, numbers.Real) and not isinstance(noise, bool):
-        noise = float(noise)
-    if isinstance(max_fr, numbers.Real) and not isinstance(max_fr, bool):
-        max_fr = float(max_fr)
+    noise, max_fr = _checks.check_noise(noise, max_fr)
     splits = _checks.splits(cv, train_fraction, n_samples)
     if out is not None:
         from .._io import check_output_folder
 
         out = check_output_folder(out, "out")
+    with backend_context(backend):  # an unknown backend is named now, not after the simulations
+        pass
+    _checks.preflight(populations, noise, max_fr, environment, dt, seeds[0], n_samples)
     from .. import __version__
 
     settings = digest({
@@ -188,11 +189,9 @@ def compare(
         preload = modules_to_preload(decoders) if plan.processes else ()
         trajectories = _trajectories(sorted({t.seed for t in todo}, key=seeds.index), minutes, dt,
                                      environment, cache, n_jobs, plan, progress, preload)
-        if todo:
-            first = trajectories[todo[0].seed]
-            if first.n_samples != n_samples:  # pragma: no cover - guards the formula in check_duration
-                raise RuntimeError(f"expected {n_samples} time bins, the simulator made {first.n_samples}.")
-            _checks.preflight(first, populations, noise, max_fr)
+        if todo and trajectories[todo[0].seed].n_samples != n_samples:  # pragma: no cover - guards the formula
+            raise RuntimeError(f"expected {n_samples} time bins, the simulator made "
+                               f"{trajectories[todo[0].seed].n_samples}.")
         try:
             _run(todo, len(tasks), trajectories, decoders, rows, log, n_jobs, plan, progress, preload)
         finally:
