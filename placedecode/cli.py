@@ -331,6 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:  # the library's own checks (and the file system's)
         print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except ArithmeticError as exc:  # a network that diverged: one line too, but not the user's mistake
+        from .models import TrainingDivergedError
+
+        if not isinstance(exc, TrainingDivergedError):
+            raise
+        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         hint = "; finished tasks are saved in --out: rerun the same command to resume" if args.command == "compare" else ""
         print(f"\n{prog}: interrupted{hint}.", file=sys.stderr)

@@ -163,6 +163,19 @@ def test_a_library_error_becomes_one_line(tmp_path, capsys):
     assert err[0].startswith("placedecode compare: error: n_cells: a 2D environment has exactly 1 'speed'")
 
 
+def test_a_diverged_network_is_one_line_too(tmp_path, capsys, monkeypatch):
+    import placedecode._demo
+    from placedecode.models import TrainingDivergedError
+
+    def diverged(**kwargs):
+        raise TrainingDivergedError("the loss became inf at epoch 3; lower learning_rate")
+
+    monkeypatch.setattr(placedecode._demo, "run_demo", diverged)
+    assert main(["demo", "--out", str(tmp_path), "--quiet"]) == 1
+    assert capsys.readouterr().err.strip() == ("placedecode demo: error: the loss became inf at epoch 3; "
+                                               "lower learning_rate")
+
+
 def test_ctrl_c_ends_with_one_line_and_exit_code_130(tmp_path, capsys, monkeypatch):
     import placedecode._demo
 

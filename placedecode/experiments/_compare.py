@@ -13,10 +13,8 @@ import warnings
 from pathlib import Path
 
 from .._hashing import derive_seed, digest
-from ..presets import DECODERS, make_decoders  # noqa: F401 - re-exported by placedecode.experiments
 from . import _checks
 from ._backend import backend_context, backend_plan
-from ._checks import mixture_label  # noqa: F401 - re-exported
 from ._store import KEY_VERSION, ResultLog
 from ._table import ComparisonTable
 from ._tasks import Task, clear_recordings, modules_to_preload, run_task, simulate
