@@ -92,15 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse_cells(entries: list[str]) -> list:
-    """``place`` stays a name; ``place:50+grid:30`` becomes ``{"place": 50, "grid": 30}``."""
+    """``place`` stays a name; ``place:50+grid:30`` becomes ``{"place": 50, "grid": 30}``.
+
+    An import path ``module:Class`` (no count after the last ``:``) is a name too, also in
+    mixtures: ``mylab.cells:MyCells:20+place:30``.
+    """
     out = []
     for entry in entries:
-        if ":" not in entry:
+        if ":" not in entry or ("+" not in entry and not entry.rpartition(":")[2].strip().isdigit()):
             out.append(entry)
             continue
         mix = {}
         for part in entry.split("+"):
-            name, _, count = part.partition(":")
+            name, _, count = part.rpartition(":")
             if not count.strip().isdigit():
                 raise ValueError(f"--cells {entry!r}: write mixtures as name:count+name:count, "
                                  "e.g. place:50+grid:30.")

@@ -7,11 +7,12 @@ state, seeds it, and restores it afterwards (also when the call raises).
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import secrets
 
 import numpy as np
+
+from ._ratinabox import seeded_global_numpy  # noqa: F401  (moved to the RatInABox adapter)
 
 _MAX_SEED = 2**32  # np.random.seed accepts [0, 2**32)
 
@@ -54,14 +55,3 @@ def derive_seed(seed: int, *keys: int | str) -> int:
         else:
             ints.append(int(key))
     return int(np.random.SeedSequence(ints).generate_state(1, dtype=np.uint32)[0])
-
-
-@contextlib.contextmanager
-def seeded_global_numpy(seed: int):
-    """Seed NumPy's global generator for the duration of the block, then restore it."""
-    saved = np.random.get_state()
-    np.random.seed(seed)
-    try:
-        yield
-    finally:
-        np.random.set_state(saved)
