@@ -101,7 +101,8 @@ def check_coverage(position: np.ndarray, t_duration: float, env, stacklevel: int
         warnings.warn(
             f"The animal's path ({t_duration / 60:.3g} min) " + " and ".join(problems) + ": decoding errors on it "
             "say little about the decoder. Simulate longer, or change the motion (agent_params such as "
-            "speed_mean, speed_std, thigmotaxis; in 1D with solid ends, speed_mean=0 makes the rat run back and forth).",
+            "speed_mean, speed_std, thigmotaxis; in 1D with solid ends, speed_mean=0 makes the rat run back and "
+            "forth).",
             PoorCoverageWarning,
             stacklevel=stacklevel,
         )

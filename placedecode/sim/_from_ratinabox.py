@@ -80,6 +80,13 @@ def from_ratinabox(agent, neurons) -> Recording:
         hint = " (the arguments are (agent, neurons))" if rb.is_neurons(agent) else ""
         raise TypeError(f"agent must be a RatInABox Agent{hint}; got {type(agent).__name__}.")
     items = _populations(neurons)
+    for index, (label, layer) in enumerate(items):
+        if layer.Agent is not agent:
+            where = f"neurons[{label!r}]" if label is not None else f"neurons[{index}]"
+            raise ValueError(
+                f"{where} ({type(layer).__name__}) belongs to another Agent than agent; pass the Agent its "
+                "Neurons were created with."
+            )
     path = rb.agent_history(agent)
     t = path["t"]
     if t.shape[0] == 0 or path["position"] is None:
@@ -100,11 +107,6 @@ def from_ratinabox(agent, neurons) -> Recording:
     start = 0
     for index, (label, layer) in enumerate(items):
         where = f"neurons[{label!r}]" if label is not None else f"neurons[{index}]"
-        if layer.Agent is not agent:
-            raise ValueError(
-                f"{where} ({type(layer).__name__}) belongs to another Agent than agent; pass the Agent its "
-                "Neurons were created with."
-            )
         times, rates = rb.firingrate_history(layer)
         if times.shape[0] != T or not np.allclose(times, t, rtol=0, atol=1e-9 + 1e-6 * dt):
             raise ValueError(

@@ -5,8 +5,9 @@
 - ``trajectory``: the per-step buffers (T, D) x 4 and the (D, T) x 4 arrays plus ``t`` they
   are transposed into (both alive at the end of the loop): ``8 T (8 D + 1)`` bytes;
 - ``rates``: the noiseless rates, ``8 N T``; ``noisy rates``: another ``8 N T`` with noise;
-- ``temporaries``: chunked evaluation (:data:`~placedecode.sim._evaluate.CHUNK_BYTES`) and
-  the cells' own parameters (about :data:`BYTES_PER_CELL` each).
+- ``temporaries``: chunked evaluation (at most
+  :data:`~placedecode.sim._evaluate.CHUNK_BYTES`, about ``32 D N T`` bytes for short
+  recordings) and the cells' own parameters (about :data:`BYTES_PER_CELL` each).
 
 :func:`available_memory` reads what the operating system can still give (``MemAvailable``
 of ``/proc/meminfo``, capped by a cgroup limit when the process runs in a container; else
@@ -99,14 +100,15 @@ def estimate_memory(minutes: float = 10.0, dt: float = 0.1, n_cells: int = 25, n
         "trajectory": 8 * T * (8 * D + 1) if trajectory else 0,
         "rates": 8 * N * T,
         "noisy rates": 8 * N * T if noisy else 0,
-        "temporaries": CHUNK_BYTES + BYTES_PER_CELL * N,
+        "temporaries": min(CHUNK_BYTES, 32 * max(1, D) * N * T) + BYTES_PER_CELL * N,
     }
     levers = {}
-    if parts["rates"] + parts["noisy rates"] >= parts["trajectory"]:
+    cells_first = parts["rates"] + parts["noisy rates"] >= parts["trajectory"]
+    if N and cells_first:
         levers["n_cells"] = f"fewer cells (now {N})"
     levers["minutes"] = f"a shorter recording (now {T} time bins)"
-    levers["dt"] = "a larger time step (fewer bins)"
-    if "n_cells" not in levers:
+    levers["dt"] = "a larger time step (fewer time bins)"
+    if N and not cells_first:
         levers["n_cells"] = f"fewer cells (now {N})"
     return MemoryEstimate(parts, levers)
 
@@ -162,8 +164,8 @@ def check_memory(estimate: MemoryEstimate, call: str, available: int | None = No
     available = available_memory() if available is None else available
     if available is None or estimate.total <= available:
         return
-    levers = "; ".join(f"{name}: {what}" for name, what in estimate.levers.items())
+    levers = ", ".join(f"{what} ({name})" for name, what in estimate.levers.items())
     raise InsufficientMemoryError(
-        f"{call} needs about {estimate} but only {available / GIB:.3g} GiB of memory is available. "
-        f"Change {' or '.join(estimate.levers)} ({levers}), or record in parts."
+        f"{call} needs about {estimate} but only {available / GIB:.3g} GiB of memory is available; ask for "
+        f"{levers}, or record in parts."
     )

@@ -318,7 +318,9 @@ def replay_positions(times, positions, dt, n_steps) -> np.ndarray:
     rel = np.asarray(times, float) - float(times[0])
     spacing = float(np.median(np.diff(rel)))
     period = rel[-1] + spacing
-    query = np.minimum((dt * np.arange(n_steps)) % period, rel[-1])
+    elapsed = dt * np.arange(n_steps)
+    loops = np.floor(elapsed / period + 1e-9)  # tolerance: 600 x 0.1 s is a full 60 s loop, not 59.99...
+    query = np.clip(elapsed - loops * period, 0.0, rel[-1])
     kind = "cubic" if rel.shape[0] >= 4 else "linear"
     return np.asarray(interp1d(rel, positions, axis=0, kind=kind)(query), dtype=float).reshape(n_steps, -1)
 
@@ -404,7 +406,9 @@ def firingrate_history(neurons) -> tuple[np.ndarray, np.ndarray]:
     history = getattr(neurons, "history", {})
     t = np.asarray(history.get("t", []), dtype=float)
     values = history.get("firingrate", [])
-    rates = np.asarray(values, dtype=float).reshape(len(values), neurons.n).T if len(values) else np.empty((neurons.n, 0))
+    if not len(values):
+        return t, np.empty((neurons.n, 0))
+    rates = np.asarray(values, dtype=float).reshape(len(values), neurons.n).T
     return t, rates
 
 

@@ -187,8 +187,8 @@ def _input_references(spec: PopulationSpec, specs: list[PopulationSpec], where) 
                         f"{type(layers).__name__}.")
     indices = []
     for position, ref in enumerate(layers):
-        match = [i for i, other in enumerate(specs)
-                 if other is not spec and (ref is other.key or (isinstance(ref, str) and ref in (other.key, other.label)))]
+        match = [i for i, other in enumerate(specs) if other is not spec
+                 and (ref is other.key or (isinstance(ref, str) and ref in (other.key, other.label)))]
         if not match:
             kind = f"a {type(ref).__name__} object" if rb.is_neurons(ref) else repr(ref)
             raise ValueError(
