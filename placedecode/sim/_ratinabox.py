@@ -196,10 +196,17 @@ def host_agent(env, params: dict, seed: int | None = None):
     with seeding, quiet(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*solid 1D boundary conditions.*")
         agent = agent_class()(env, params={**params, "name": name})
+    # Bookkeeping nobody reads on a hidden Agent (neither draws random numbers): skip it.
+    agent.save_to_history = _no_op
+    agent._update_distance_travelled = _no_op
     try:
         yield agent
     finally:
         detach(agent)
+
+
+def _no_op(**kwargs) -> None:
+    return None
 
 
 def build_neurons(cls: type, agent, params: dict, seed: int):
@@ -277,8 +284,6 @@ def run_agent(env, agent_params, n_steps, seed, times, positions, progress) -> d
                 out["velocity"][i] = agent.measured_velocity
                 out["head_direction"][i] = agent.head_direction
                 out["agent_velocity"][i] = agent.velocity
-                if (i + 1) % _HISTORY_WINDOW == 0:
-                    agent.reset_history()  # Agent.update never reads it; keep memory flat
                 bar.advance()
     arrays = {name: np.ascontiguousarray(a.T) for name, a in out.items()}
     if forced is None:
@@ -352,6 +357,7 @@ def step_neurons(agent, trajectory, stepped, fed, progress=False, desc="Per-step
     agent.dt = trajectory.dt
     agent.reset_history()
     history = agent.history
+    steps = [(_step_function(neurons), neurons, out) for neurons, out in stepped]
     with Progress(trajectory.n_samples, desc, "step", enabled=progress) as bar:
         for i in range(trajectory.n_samples):
             agent.prev_t, agent.t = agent.t, float(times[i])
@@ -369,11 +375,28 @@ def step_neurons(agent, trajectory, stepped, fed, progress=False, desc="Per-step
                     del values[:-_HISTORY_WINDOW]
             for neurons, rates in fed:
                 neurons.firingrate = rates[:, i]
-            for neurons, out in stepped:
-                neurons.update()
+            for update, neurons, out in steps:
+                update()
                 out[:, i] = neurons.firingrate
             bar.advance()
     agent.reset_history()
+
+
+def _step_function(neurons):
+    """``neurons.update`` or, when the class keeps RatInABox's own ``update`` and has no rate
+    noise or history to keep, the same step without drawing zero noise: ``firingrate =
+    get_state()`` (``Neurons.update`` is OU noise + ``get_state`` + history)."""
+    base = neurons_base()
+    if type(neurons).update is not base.update or noise_std(neurons) or getattr(neurons, "save_history", False):
+        return neurons.update
+
+    def update():
+        if np.isnan(neurons.Agent.pos[0]):
+            neurons.firingrate = np.zeros(neurons.n)
+        else:
+            neurons.firingrate = np.asarray(neurons.get_state()).reshape(-1)
+
+    return update
 
 
 # ---------------------------------------------------------------------- a user's run
