@@ -109,6 +109,24 @@ def test_a_feedforward_layer_reading_per_step_cells_is_per_step_too(traj):
     np.testing.assert_allclose(rec.true_rates[6:], expected_ffl, rtol=1e-10, atol=1e-10)
 
 
+def test_a_class_with_its_own_update_is_stepped_not_vectorised(traj):
+    class RampingPlaceCells(PlaceCells):
+        """Place cells whose gain grows by 1 % per step: state in update(), not in get_state()."""
+
+        default_params = {}
+
+        def update(self, **kwargs):
+            super().update(**kwargs)
+            self.steps = getattr(self, "steps", 0) + 1
+            self.firingrate = self.firingrate * (1 + 0.01 * self.steps)
+
+    rec = pdc.record(traj, cells=RampingPlaceCells, n_cells=4, random_state=0)
+    (pop,) = rec.populations
+    assert pop.path == "per_step"
+    field = PlaceCells.get_state(pop.neurons, evaluate_at=None, pos=traj.position.T)
+    np.testing.assert_allclose(rec.true_rates, field * (1 + 0.01 * np.arange(1, traj.n_samples + 1)), rtol=1e-12)
+
+
 def test_registered_classes_work_by_name_and_with_an_evaluator(traj, registry):
     registry(SharpPlaceCells, "sharp_place", defaults={"sharpness": 2.0, "widths": 0.25})
     assert "sharp_place" in CELL_TYPES and "sharp_place" in pdc.CELL_TYPES

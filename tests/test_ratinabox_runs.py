@@ -208,7 +208,7 @@ def test_good_and_short_paths_are_not_reported(user_run):
 def test_ratinabox_internals_are_touched_in_one_module_only():
     """Hidden Agents, detaching, prints, the global RNG, private attributes: _ratinabox.py only."""
     patterns = [r"redirect_stdout", r"np\.random\.(seed|get_state|set_state)", r"\.agents_dict", r"\.Agents\b",
-                r"Agent\(", r"import_trajectory", r"\._[a-z]\w*\b(?<!__)", r"importlib\.import_module\(\"ratinabox"]
+                r"Agent\(", r"import_trajectory", r"ratinabox\.__file__", r"\._[a-z]\w*\b(?<!__)", r"importlib\.import_module\(\"ratinabox"]
     offenders = []
     for path in sorted(SIM.glob("*.py")):
         if path.name == "_ratinabox.py":
@@ -224,3 +224,16 @@ def test_ratinabox_internals_are_touched_in_one_module_only():
                     continue
                 offenders.append(f"{path.name}: {snippet}")
     assert not offenders, offenders
+
+
+def test_an_untested_ratinabox_version_warns_once(monkeypatch):
+    from placedecode.sim import UntestedRatInABoxWarning, _ratinabox
+
+    monkeypatch.setattr(_ratinabox, "ratinabox_version", lambda: "1.99.0")
+    monkeypatch.setattr(_ratinabox, "_version_checked", False)
+    with pytest.warns(UntestedRatInABoxWarning, match=r"RatInABox 1.99.0 is installed; placedecode was tested with "
+                                                      r"RatInABox 1.15.3 \(supported: >=1.15,<1.16\)"):
+        pdc.simulate_trajectory(minutes=0.05, random_state=0, progress=False, cache=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UntestedRatInABoxWarning)
+        pdc.simulate_trajectory(minutes=0.05, random_state=0, progress=False, cache=False)

@@ -197,15 +197,16 @@ def _describe(obj) -> str:
 def default_evaluation(cls: type) -> str:
     """How an unregistered class's rates are computed.
 
-    A subclass of a built-in type's class that keeps its ``get_state`` inherits that type's
-    evaluation (``class Mine(PlaceCells)`` with a new ``__init__`` is evaluated as place cells);
-    any class with its own ``get_state`` is ``"auto"``.
+    A subclass of a built-in type's class that keeps its ``get_state`` and ``update``
+    inherits that type's evaluation (``class Mine(PlaceCells)`` with a new ``__init__`` is
+    evaluated as place cells); any class with its own ``get_state`` or ``update`` is ``"auto"``.
     """
     for entry in dict.values(CELL_TYPES):
         if not isinstance(entry.ratinabox_class, str) or not isinstance(entry.evaluation, str):
             continue
         base = entry.cls
-        if issubclass(cls, base) and not rb.overrides(cls, base, "get_state") and entry.evaluation != "auto":
+        if (issubclass(cls, base) and entry.evaluation != "auto" and not rb.overrides(cls, base, "get_state")
+                and not rb.overrides(cls, base, "update")):
             return entry.evaluation
     return "auto"
 

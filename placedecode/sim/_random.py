@@ -1,8 +1,9 @@
 """Seeding for RatInABox, which draws every random number from NumPy's global generator.
 
 placedecode never leaves the caller's global random state changed: each call that needs
-RatInABox's randomness runs inside :func:`seeded_global_numpy`, which saves the global
-state, seeds it, and restores it afterwards (also when the call raises).
+RatInABox's randomness runs inside :func:`seeded_global_numpy` (defined with the other
+RatInABox internals in :mod:`placedecode.sim._ratinabox`), which saves the global state,
+seeds it, and restores it afterwards (also when the call raises).
 """
 
 from __future__ import annotations

@@ -126,6 +126,15 @@ def builtin_class(name: str) -> type:
     return getattr(module, name)
 
 
+def builtin_dataset(name: str):
+    """Path of a trajectory that ships inside RatInABox (``ratinabox/data/<name>.npz``)."""
+    from pathlib import Path
+
+    import ratinabox
+
+    return Path(ratinabox.__file__).parent / "data" / f"{name}.npz"
+
+
 def is_neurons_class(obj) -> bool:
     return isinstance(obj, type) and issubclass(obj, neurons_base())
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import _ratinabox as rb
 from ._cell_checks import check_cell_params
-from ._cells import CellType, resolve
+from ._cells import CellType, resolve, type_of_class
 from ._random import derive_seed
 
 
@@ -146,8 +148,6 @@ def _instance_spec(neurons, count, count_arg, label_arg, trajectory) -> Populati
     if rb.noise_std(neurons):
         raise ValueError(f"{label_arg} has noise_std={rb.noise_std(neurons)}, RatInABox's per-step rate noise; "
                          "create it with noise_std=0 and pass noise=<std in Hz> to record() instead.")
-    from ._cells import type_of_class
-
     return PopulationSpec(neurons, type_of_class(type(neurons)), int(neurons.n), {}, instance=neurons)
 
 
@@ -255,8 +255,6 @@ def build_population(spec: PopulationSpec, index: int, agent, built: dict, seed:
         merged["input_layers"] = [built[j] for j in spec.inputs]
     centres = merged.get("place_cell_centres")
     if centres is not None and not isinstance(centres, str):
-        import numpy as np
-
         merged["place_cell_centres"] = np.asarray(centres, dtype=float)
     if ct.name == "object_vector" and len(agent.Environment.objects["objects"]) == 0:
         raise ValueError(

@@ -136,10 +136,7 @@ def _resolve_source(source):
                 f"{sorted(BUILTIN_SOURCES)}, a path to an .npz file, or a (times, positions) "
                 f"tuple; got {source!r}."
             )
-        import ratinabox
-
-        path = Path(ratinabox.__file__).parent / "data" / f"{source}.npz"
-        with np.load(path) as data:
+        with np.load(rb.builtin_dataset(source)) as data:
             return (source, *_check_replay(data["t"], data["pos"], f"source={source!r}"))
     if isinstance(source, (tuple, list)) and len(source) == 2:
         return ("imported", *_check_replay(source[0], source[1], "source=(times, positions)"))
