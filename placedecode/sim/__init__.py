@@ -14,7 +14,7 @@ from ._cache import cache_dir
 from ._cells import CELL_TYPES, CellType, register_cell_type
 from ._coverage import PoorCoverageWarning
 from ._from_ratinabox import from_ratinabox
-from ._memory import InsufficientMemoryError, MemoryEstimate, available_memory, estimate_memory
+from ._memory import InsufficientMemoryError, MemoryEstimate, available_memory, check_memory, estimate_memory
 from ._noise import Noise
 from ._ratinabox import TESTED_VERSIONS, UntestedRatInABoxWarning
 from ._record import record, simulate
@@ -38,6 +38,7 @@ __all__ = [
     "UntestedRatInABoxWarning",
     "available_memory",
     "cache_dir",
+    "check_memory",
     "estimate_memory",
     "from_ratinabox",
     "record",
