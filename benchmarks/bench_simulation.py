@@ -11,6 +11,12 @@ All comparisons are ratios measured in this one process on the same machine:
 (c) (a) again with the trajectory already cached. Goal >= 50x.
 (d) 60 min of 1000 place cells: wall time, and peak memory of ``record`` (tracemalloc,
     which NumPy reports to) against the size of the final rate array. Goal <= 2.5x.
+(e) your own Neurons class, with no fast evaluator registered, 25 cells for 10 min:
+    ``simulate(cells=MyClass, cache=False)`` vs RatInABox's own loop with that class.
+    A position-only subclass of PlaceCells (evaluated with its ``get_state``) and a
+    stateful one (RatInABox's per-step loop on the path). Goal >= 1x: never slower.
+    ``python benchmarks/bench_simulation.py --user-classes [MINUTES]`` runs (e) alone
+    (printed, not written to results/).
 """
 
 from __future__ import annotations
@@ -60,7 +66,61 @@ def tutorial_loop(minutes: float, populations: dict[str, int], seed: int = 0):
     return [np.array(c.history["firingrate"]).T for c in cells]
 
 
+def user_class_rows(minutes: float = 10.0, n_cells: int = 25, repeats: int = 3) -> tuple[list, dict, bool]:
+    """(e): the user's own Neurons classes through placedecode vs RatInABox's own loop (best of ``repeats``)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "tests"))
+    from ratinabox.Agent import Agent
+    from ratinabox.Environment import Environment
+    from user_cells import AdaptingPlaceCells, SharpPlaceCells
+
+    import placedecode as pdc
+
+    pdc.simulate(cells=SharpPlaceCells, n_cells=2, minutes=0.1, random_state=1, cache=False, progress=False)  # imports
+    rows, payload, ok = [], {}, True
+
+    def ratinabox_loop(cls):
+        np.random.seed(0)
+        with contextlib.redirect_stdout(io.StringIO()):
+            agent = Agent(Environment(), params={"dt": DT})
+            cells = cls(agent, params={"n": n_cells})
+            for _ in range(int(round(minutes * 60 / DT))):
+                agent.update()
+                cells.update()
+
+    for label, cls in (("get_state", SharpPlaceCells), ("per_step", AdaptingPlaceCells)):
+        ref_s, ours_s = [], []
+        for _ in range(repeats):  # interleaved; the best of each (the machine is shared)
+            with Timer() as ref:
+                ratinabox_loop(cls)
+            with Timer() as ours:
+                rec = pdc.simulate(cells=cls, n_cells=n_cells, minutes=minutes, dt=DT, random_state=0, cache=False,
+                                   progress=False)
+            ref_s.append(ref.seconds)
+            ours_s.append(ours.seconds)
+        best_ref, best_ours = min(ref_s), min(ours_s)
+        path = rec.populations[0].path
+        assert path == label, (cls.__name__, path)
+        traj = pdc.simulate_trajectory(minutes=minutes, dt=DT, random_state=0, progress=False)
+        with Timer() as cached:
+            pdc.record(traj, cells=cls, n_cells=n_cells, random_state=0)
+        ratio = best_ref / best_ours
+        ok &= ratio >= 1.0
+        rows.append([f"(e) {cls.__name__} ({path}), {n_cells} cells, {minutes:g} min", best_ref, best_ours,
+                     ratio, ">= 1x", f"{'PASS' if ratio >= 1 else 'FAIL'}; record alone {cached.seconds:.2f} s "
+                     f"({best_ref / cached.seconds:.0f}x)"])
+        payload[f"e_{path}"] = {"class": cls.__name__, "ratinabox_s": best_ref, "ours_s": best_ours,
+                                "speedup": ratio, "record_only_s": cached.seconds, "goal": 1.0}
+    return rows, payload, ok
+
+
 def main() -> int:
+    if "--user-classes" in sys.argv:
+        args = sys.argv[sys.argv.index("--user-classes") + 1:]
+        rows, _, ok = user_class_rows(float(args[0]) if args else 10.0)
+        header = ["case", "RatInABox loop (s)", "placedecode (s)", "speed-up", "goal", "result"]
+        print(markdown_table(header, rows))
+        return 0 if ok else 1
+
     os.environ["PLACEDECODE_CACHE"] = tempfile.mkdtemp(prefix="pd-bench-cache-")
     rows, payload, ok = [], {}, True
 
@@ -106,7 +166,12 @@ def main() -> int:
     rows.append(["(d) 1000 place cells, 60 min", "-", traj_d.seconds + rec_d.seconds, "-", "peak <= 2.5x rates",
                  f"{'PASS' if mem_ratio <= 2.5 else 'FAIL'} ({mem_ratio:.2f}x)"])
 
+    rows_e, payload_e, ok_e = user_class_rows()
+    rows += rows_e
+    ok &= ok_e
+
     payload = {
+        **payload_e,
         "a": {"tutorial_s": ref_a.seconds, "ours_s": ours_a.seconds, "speedup": ratio_a},
         "b": {"tutorial_s": ref_b.seconds, "ours_s": ours_b.seconds, "speedup": ratio_b, "goal": 2.0},
         "c": {"tutorial_s": ref_a.seconds, "ours_s": ours_c.seconds, "speedup": ratio_c, "goal": 50.0},

@@ -33,6 +33,9 @@ _LAZY = {
     "simulate": ".sim",
     "BlockedTimeSeriesSplit": ".sim",
     "CELL_TYPES": ".sim",
+    "from_ratinabox": ".sim",
+    "register_cell_type": ".sim",
+    "PoorCoverageWarning": ".sim",
     # decoders
     "LinearRegressor": ".models",
     "LinearClassifier": ".models",

@@ -130,7 +130,7 @@ def test_vectorised_rates_equal_ratinabox_per_step_rates(cell_type):
 
 
 def test_long_recordings_are_evaluated_in_chunks(monkeypatch, traj):
-    from placedecode.sim import _cells
+    from placedecode.sim import _evaluate as _cells
 
     whole = pd.record(traj, cells="grid", n_cells=8, random_state=0)
     monkeypatch.setattr(_cells, "CHUNK_BYTES", 1)  # forces many 256-sample chunks
@@ -240,10 +240,12 @@ def test_sargolini_path_is_replayed_whatever_the_seed():
     np.testing.assert_allclose(a.position, b.position)
     assert a.source == "sargolini" and a.position.min() > -0.01 and a.position.max() < 1.01
     data = np.load(__import__("ratinabox").__path__[0] + "/data/sargolini.npz")
-    # RatInABox shifts imported times to start at 0 and interpolates; t = 1 s is sample 10
-    t0 = data["t"] - data["t"][0]
-    expected = np.array([np.interp(1.0, t0, data["pos"][:, d]) for d in range(2)])
-    np.testing.assert_allclose(a.position[:, 9], expected, atol=5e-3)
+    # the replay starts at the data's first time (0.1 s) and samples it every dt: bin k is
+    # the rat's recorded position at t = 0.1 + 0.1 k s exactly (a recorded sample every 0.02 s)
+    np.testing.assert_allclose(a.t[:3], data["t"][0] + [0.0, 0.1, 0.2])
+    i = int(np.argmin(np.abs(data["t"] - a.t[10])))
+    assert abs(data["t"][i] - a.t[10]) < 1e-9
+    np.testing.assert_allclose(a.position[:, 10], data["pos"][i], atol=1e-9)
 
 
 def test_user_supplied_path():

@@ -1,36 +1,29 @@
-"""The cell-type registry and vectorised evaluation of firing rates over a whole path.
+"""The cell-type registry: short names for RatInABox Neurons classes, built-in and the user's.
 
-Each registered type maps a short name to a RatInABox Neurons class, default parameters
-and how its rates are evaluated for all time points at once:
+Each :class:`CellType` maps a name to a RatInABox ``Neurons`` class, default parameters and
+how its rates are computed over a whole path (``evaluation``, see
+:mod:`placedecode.sim._evaluate`). A type is named in ``record``/``simulate``/``compare``
+by
 
-- ``"position"``: ``Neurons.get_state(evaluate_at=None, pos=positions)`` in chunks (place,
-  grid, object vector, random spatial cells);
-- ``"boundary_vector"``: RatInABox's boundary-vector model (Barry & Burgess 2007) computed
-  by :func:`boundary_vector_rates`, which ray-casts each position once for all cells
-  instead of tiling (cells x positions x directions) arrays as RatInABox does (~20x faster);
-- ``"head_direction"`` / ``"velocity"`` / ``"speed"``: RatInABox's tuning functions applied
-  to the whole head-direction / velocity series (RatInABox's own ``get_state`` ignores
-  ``pos`` for these cells).
-
-Either way the result equals what RatInABox's per-step ``Neurons.update()`` loop stores in
-``history["firingrate"]`` for the same path (without RatInABox's own OU noise; placedecode
-adds noise itself, see :mod:`placedecode.sim._noise`).
+- a registered name: ``"place"``, ``"grid"`` ... or one given to :func:`register_cell_type`;
+- a class: ``cells=MyPlaceCells`` (any ``ratinabox.Neurons.Neurons`` subclass; a class
+  registered with :func:`register_cell_type` uses its registered name and settings, and
+  RatInABox's own classes that placedecode registers, such as ``PlaceCells``, are the
+  registered type, ``"place"``);
+- an import path ``"module:Class"`` (``"mylab.cells:MyPlaceCells"``), which works wherever
+  a name does, also on the command line and in worker processes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import numbers
+import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
+from . import _ratinabox as rb
 
-from ._random import derive_seed, seeded_global_numpy
-
-#: Bytes allowed for RatInABox's per-chunk temporaries (about n_cells x chunk x 32 bytes).
-CHUNK_BYTES = 64 * 2**20
+#: How a type's rates are computed (see :mod:`placedecode.sim._evaluate`).
+EVALUATIONS = ("position", "boundary_vector", "head_direction", "velocity", "speed", "auto", "per_step")
 
 
 @dataclass(frozen=True)
@@ -40,14 +33,18 @@ class CellType:
     Attributes
     ----------
     name : str
-        Registry key, e.g. ``"place"``.
-    ratinabox_class : str
-        Class name in ``ratinabox.Neurons``.
+        Registry key and the cells' label in a Recording, e.g. ``"place"``.
+    ratinabox_class : str or type
+        A class name in ``ratinabox.Neurons`` (``"PlaceCells"``) or a Neurons subclass.
     defaults : dict
-        Parameters placed over RatInABox's class defaults (the user's override these).
-    evaluation : str
-        ``"position"``, ``"boundary_vector"``, ``"head_direction"``, ``"velocity"`` or
-        ``"speed"``.
+        Parameters placed over the class's own defaults (the user's override these).
+    evaluation : str or callable
+        ``"position"`` (the class's ``get_state(evaluate_at=None, pos=...)`` over the path in
+        chunks), ``"boundary_vector"`` / ``"head_direction"`` / ``"velocity"`` / ``"speed"``
+        (placedecode's vectorised evaluators), ``"per_step"`` (RatInABox's per-step
+        ``Neurons.update()`` loop), ``"auto"`` (``get_state`` where a probe shows it equals the
+        per-step loop, the loop otherwise), or a callable ``evaluator(neurons, trajectory)``
+        returning the noiseless rates ``(n_cells, T)`` in Hz.
     requires_2d : bool
         Whether the cells only exist in 2D environments.
     fixed_n : callable or None
@@ -58,24 +55,224 @@ class CellType:
     """
 
     name: str
-    ratinabox_class: str
+    ratinabox_class: str | type
     defaults: dict = field(default_factory=dict)
-    evaluation: str = "position"
+    evaluation: str | Callable = "position"
     requires_2d: bool = False
     fixed_n: Callable[[int], int | None] | None = None
     description: str = ""
 
+    @property
+    def cls(self) -> type:
+        """The RatInABox Neurons class (imported on first use)."""
+        if isinstance(self.ratinabox_class, str):
+            return rb.builtin_class(self.ratinabox_class)
+        return self.ratinabox_class
 
-CELL_TYPES: dict[str, CellType] = {}
+
+class _Registry(dict):
+    """``name -> CellType``; ``"module:Class"`` strings are looked up by importing the class."""
+
+    def __missing__(self, key):
+        if isinstance(key, str) and ":" in key:
+            return type_of_class(import_cell_class(key))
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        if isinstance(key, str) and ":" in key:
+            try:
+                import_cell_class(key)
+            except (ImportError, AttributeError, TypeError, ValueError):
+                return False
+            return True
+        return False
 
 
-def register_cell_type(cell_type: CellType, *, overwrite: bool = False) -> None:
-    """Add a cell type to the registry so ``record(cells=name)`` can use it."""
-    if cell_type.name in CELL_TYPES and not overwrite:
-        raise ValueError(f"cell type {cell_type.name!r} is already registered; pass overwrite=True.")
-    if cell_type.evaluation not in ("position", "boundary_vector", "head_direction", "velocity", "speed"):
-        raise ValueError(f"unknown evaluation {cell_type.evaluation!r} for cell type {cell_type.name!r}.")
-    CELL_TYPES[cell_type.name] = cell_type
+CELL_TYPES: dict[str, CellType] = _Registry()
+_ADHOC: dict[type, CellType] = {}  # unregistered classes, one CellType each (stable labels)
+
+
+def _check_name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"a cell-type name must be a non-empty string; got {name!r}.")
+    bad = [c for c in (":", "+", " ", ",") if c in name]
+    if bad:
+        raise ValueError(
+            f"cell-type name {name!r} contains {bad[0]!r}, which placedecode reserves (':' for "
+            "'module:Class', '+' and ',' for mixtures on the command line); choose another name."
+        )
+    return name
+
+
+def register_cell_type(cell_type, name: str | None = None, *, evaluator: Callable | None = None,
+                       defaults: dict | None = None, requires_2d: bool | None = None, description: str = "",
+                       overwrite: bool = False) -> CellType:
+    """Register a cell type so that its name works wherever a built-in name does.
+
+    Parameters
+    ----------
+    cell_type : CellType or type
+        A :class:`CellType`, or a RatInABox ``Neurons`` subclass (your own class).
+    name : str, optional
+        The name for a class (default: the class's ``__name__``). Names may not contain
+        ``':'``, ``'+'``, ``','`` or spaces.
+    evaluator : callable, optional
+        A vectorised evaluator ``evaluator(neurons, trajectory) -> ndarray (n_cells, T)``
+        giving the noiseless rates in Hz over the whole path. Without one, rates come from
+        the class's ``get_state`` in chunks where that equals RatInABox's per-step loop
+        (checked on the first bins of every recording), otherwise from the per-step loop.
+        ``evaluator="per_step"`` forces the loop and ``"position"`` trusts ``get_state``.
+    defaults : dict, optional
+        Parameters placed over the class's own defaults.
+    requires_2d : bool, optional
+        Whether the cells need a 2D environment (default: True for RatInABox's vector cells).
+    description : str, optional
+        One line for error messages and docs.
+    overwrite : bool, default=False
+        Replace a type already registered under ``name``.
+
+    Returns
+    -------
+    CellType
+        The registered entry.
+
+    Examples
+    --------
+    >>> import placedecode as pdc
+    >>> from ratinabox.Neurons import PlaceCells
+    >>> class WidePlaceCells(PlaceCells):
+    ...     pass
+    >>> pdc.sim.register_cell_type(WidePlaceCells, "wide_place", defaults={"widths": 0.3}).name
+    'wide_place'
+    """
+    if isinstance(cell_type, CellType):
+        if name is not None or evaluator is not None or defaults is not None or requires_2d is not None:
+            raise TypeError("register_cell_type(CellType(...)) takes the settings from the CellType; "
+                            "pass name/evaluator/defaults/requires_2d only with a class.")
+        entry = cell_type
+    elif rb.is_neurons_class(cell_type):
+        entry = CellType(
+            name=cell_type.__name__ if name is None else name,
+            ratinabox_class=cell_type,
+            defaults=_check_defaults(defaults),
+            evaluation=default_evaluation(cell_type) if evaluator is None else evaluator,
+            requires_2d=rb.is_2d_only(cell_type) if requires_2d is None else bool(requires_2d),
+            description=description or f"{cell_type.__module__}.{cell_type.__qualname__}",
+        )
+    else:
+        raise TypeError(
+            "register_cell_type takes a CellType or a RatInABox Neurons subclass (a class, e.g. "
+            f"class MyCells(PlaceCells): ...); got {_describe(cell_type)}."
+        )
+    _check_name(entry.name)
+    if not (entry.evaluation in EVALUATIONS or callable(entry.evaluation)):
+        raise ValueError(
+            f"evaluation {entry.evaluation!r} of cell type {entry.name!r} must be one of {list(EVALUATIONS)} "
+            "or a callable evaluator(neurons, trajectory) -> rates (n_cells, T)."
+        )
+    if dict.__contains__(CELL_TYPES, entry.name) and not overwrite:
+        raise ValueError(f"cell type {entry.name!r} is already registered; pass overwrite=True to replace it.")
+    dict.__setitem__(CELL_TYPES, entry.name, entry)
+    return entry
+
+
+def _check_defaults(defaults) -> dict:
+    if defaults is None:
+        return {}
+    if not isinstance(defaults, dict):
+        raise TypeError(f"defaults must be a dict of RatInABox parameters; got {type(defaults).__name__}.")
+    return dict(defaults)
+
+
+def _describe(obj) -> str:
+    if isinstance(obj, type):
+        return f"the class {obj.__module__}.{obj.__qualname__}, which is not a ratinabox.Neurons.Neurons subclass"
+    if rb.is_neurons(obj):
+        return f"a {type(obj).__name__} instance (pass the class, or record your own run with from_ratinabox)"
+    return f"{type(obj).__name__} {obj!r}"
+
+
+def default_evaluation(cls: type) -> str:
+    """How an unregistered class's rates are computed.
+
+    A subclass of a built-in type's class that keeps its ``get_state`` and ``update``
+    inherits that type's evaluation (``class Mine(PlaceCells)`` with a new ``__init__`` is
+    evaluated as place cells); any class with its own ``get_state`` or ``update`` is ``"auto"``.
+    """
+    for entry in dict.values(CELL_TYPES):
+        if not isinstance(entry.ratinabox_class, str) or not isinstance(entry.evaluation, str):
+            continue
+        base = entry.cls
+        if (issubclass(cls, base) and entry.evaluation != "auto" and not rb.overrides(cls, base, "get_state")
+                and not rb.overrides(cls, base, "update")):
+            return entry.evaluation
+    return "auto"
+
+
+def import_cell_class(path: str) -> type:
+    """The Neurons subclass named by ``"package.module:Class"`` (``Class`` may be ``Outer.Inner``)."""
+    module_name, _, attr = path.partition(":")
+    if not module_name or not attr:
+        raise ValueError(f"cell type {path!r}: write an import path as 'package.module:ClassName'.")
+    try:
+        obj = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ImportError(f"cell type {path!r}: cannot import module {module_name!r} ({exc}).") from exc
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise AttributeError(f"cell type {path!r}: {obj.__name__!r} has no attribute {part!r}.")
+        obj = getattr(obj, part)
+    if not rb.is_neurons_class(obj):
+        raise TypeError(f"cell type {path!r} is {_describe(obj)}.")
+    return obj
+
+
+def type_of_class(cls: type) -> CellType:
+    """The CellType of a Neurons class: registered (by class or built-in class name) or ad hoc."""
+    for entry in dict.values(CELL_TYPES):
+        if entry.ratinabox_class is cls:
+            return entry
+    for entry in dict.values(CELL_TYPES):
+        if isinstance(entry.ratinabox_class, str) and entry.ratinabox_class == cls.__name__ and entry.cls is cls:
+            return entry
+    if cls not in _ADHOC:
+        _ADHOC[cls] = CellType(
+            name=cls.__name__,
+            ratinabox_class=cls,
+            evaluation=default_evaluation(cls),
+            requires_2d=rb.is_2d_only(cls),
+            description=f"{cls.__module__}.{cls.__qualname__}",
+        )
+    return _ADHOC[cls]
+
+
+def known_names() -> str:
+    """The registered names, for error messages."""
+    return ", ".join(f"{k!r}" for k in dict.keys(CELL_TYPES))
+
+
+def resolve(key, argument: str = "cells") -> CellType:
+    """The CellType for a name, a ``"module:Class"`` string or a Neurons subclass."""
+    if isinstance(key, str):
+        if dict.__contains__(CELL_TYPES, key):
+            return dict.__getitem__(CELL_TYPES, key)
+        if ":" in key:
+            try:
+                return type_of_class(import_cell_class(key))
+            except (ImportError, AttributeError, TypeError, ValueError) as exc:
+                raise ValueError(f"{argument}: {exc}") from exc
+        raise ValueError(
+            f"unknown cell type {key!r}; known cell types: {known_names()} (or a RatInABox Neurons "
+            "subclass, or an import path 'module:Class')."
+        )
+    if rb.is_neurons_class(key):
+        return type_of_class(key)
+    raise TypeError(
+        f"{argument} must be a cell-type name (e.g. 'place'), a RatInABox Neurons subclass or an import "
+        f"path 'module:Class'; got {_describe(key)}."
+    )
 
 
 for _ct in (
@@ -133,264 +330,3 @@ for _ct in (
     ),
 ):
     register_cell_type(_ct)
-
-
-def _known() -> str:
-    return ", ".join(f"{k!r}" for k in CELL_TYPES)
-
-
-def parse_cells(cells, n_cells, cell_params, dimensionality: int) -> list[tuple[str, int, dict]]:
-    """Normalise the ``cells`` / ``n_cells`` / ``cell_params`` arguments of :func:`record`.
-
-    Returns a list of ``(type_name, n, params)``.
-    """
-    if isinstance(cells, str):
-        spec = {cells: n_cells}
-        params_by_type = {cells: dict(cell_params or {})}
-    elif isinstance(cells, dict):
-        if not cells:
-            raise ValueError("cells must name at least one cell type; got an empty mapping.")
-        spec = dict(cells)
-        if cell_params is None:
-            params_by_type = {}
-        elif isinstance(cell_params, dict) and set(cell_params) <= set(spec):
-            params_by_type = {k: dict(v) for k, v in cell_params.items()}
-        else:
-            raise ValueError(
-                "with a mapping of cells, cell_params must map cell-type names to parameter "
-                f"dicts, e.g. {{'place': {{'widths': 0.1}}}}; got keys {sorted(cell_params)} "
-                f"for cell types {sorted(spec)}."
-            )
-    else:
-        raise TypeError(
-            "cells must be a cell-type name (e.g. 'place') or a mapping of names to counts "
-            f"(e.g. {{'place': 50, 'grid': 30}}); got {type(cells).__name__}."
-        )
-    out = []
-    for name, n in spec.items():
-        if name not in CELL_TYPES:
-            raise ValueError(f"unknown cell type {name!r}; known cell types: {_known()}.")
-        label = "n_cells" if isinstance(cells, str) else f"cells[{name!r}]"
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"{label} must be a positive integer; got {type(n).__name__} {n!r}.")
-        if n < 1:
-            raise ValueError(f"{label} must be >= 1; got {n}.")
-        ct = CELL_TYPES[name]
-        if ct.requires_2d and dimensionality != 2:
-            raise ValueError(
-                f"cell type {name!r} needs a 2D environment but the trajectory is "
-                f"{dimensionality}D; use a 2D environment or another cell type."
-            )
-        fixed = ct.fixed_n(dimensionality) if ct.fixed_n else None
-        if fixed is not None and n != fixed:
-            raise ValueError(
-                f"{label}: a {dimensionality}D environment has exactly {fixed} {name!r} "
-                f"cell(s); got {n}."
-            )
-        params = params_by_type.get(name, {})
-        if not isinstance(params, dict):
-            raise TypeError(f"cell_params for {name!r} must be a dict; got {type(params).__name__}.")
-        if params.get("noise_std"):
-            raise ValueError(
-                "cell_params['noise_std'] is RatInABox's per-step noise, which vectorised "
-                "evaluation does not use; pass noise=<std in Hz> to record() instead."
-            )
-        out.append((name, int(n), params))
-    return out
-
-
-def build_population(name, n, params, agent, seed, index) -> object:
-    """Instantiate the RatInABox Neurons for one population, seeded independently."""
-    import importlib
-
-    rn = importlib.import_module("ratinabox.Neurons")  # the module (attribute access gives the class)
-    ct = CELL_TYPES[name]
-    cls = getattr(rn, ct.ratinabox_class)
-    merged = {**ct.defaults, **params}
-    merged["n"] = n  # also for fixed-size types: RatInABox mis-sizes SpeedCell otherwise
-    merged.setdefault("name", f"{name}_{index}")
-    merged["save_history"] = False
-    if name == "place" and isinstance(merged.get("place_cell_centres"), np.ndarray):
-        merged["n"] = len(merged["place_cell_centres"])
-    if name == "object_vector" and len(agent.Environment.objects["objects"]) == 0:
-        raise ValueError(
-            "object_vector cells need objects in the environment; pass e.g. "
-            "environment={'objects': [[0.3, 0.7], [0.7, 0.3]]}."
-        )
-    with seeded_global_numpy(derive_seed(seed, "population", index, name)), contextlib.redirect_stdout(
-        io.StringIO()
-    ):
-        neurons = cls(agent, merged)
-    if neurons.n != n:
-        raise ValueError(
-            f"cell_params for {name!r} define {neurons.n} cells but {n} were requested; "
-            "make n_cells match the parameters you pass (e.g. len(place_cell_centres))."
-        )
-    return neurons
-
-
-def chunk_size(n_cells: int, dims: int) -> int:
-    """Positions per chunk so RatInABox's temporaries stay under :data:`CHUNK_BYTES`."""
-    per_position = max(1, n_cells) * 8 * 4 * max(1, dims)
-    return int(max(256, CHUNK_BYTES // per_position))
-
-
-def evaluate(population_neurons, cell_type: CellType, trajectory, out: np.ndarray, progress=False) -> None:
-    """Fill ``out`` (n, T) with the population's noiseless rates in Hz along ``trajectory``."""
-    neurons = population_neurons
-    lo, hi = float(neurons.min_fr), float(neurons.max_fr)
-    D = trajectory.n_dims
-    if cell_type.evaluation == "position":
-        pos = trajectory.position.T  # (T, D) view
-        T = pos.shape[0]
-        step = chunk_size(neurons.n, D)
-        starts = range(0, T, step)
-        if progress and len(starts) > 1:
-            from tqdm.auto import tqdm
-
-            starts = tqdm(starts, desc=f"Evaluating {cell_type.name} cells", unit="chunk", leave=False)
-        for s in starts:
-            chunk = np.ascontiguousarray(pos[s : s + step])
-            out[:, s : s + step] = neurons.get_state(evaluate_at=None, pos=chunk)
-        return
-    if cell_type.evaluation == "boundary_vector":
-        pos = trajectory.position.T
-        step = max(256, CHUNK_BYTES // (8 * 4 * max(1, neurons.n) * len(neurons.test_angles)))
-        for s in range(0, pos.shape[0], step):
-            out[:, s : s + step] = boundary_vector_rates(neurons, pos[s : s + step])
-        return
-    if cell_type.evaluation == "speed":
-        speed = np.linalg.norm(trajectory.velocity, axis=0)
-        out[:] = (speed / neurons.one_sigma_speed)[None, :] * (hi - lo) + lo
-        return
-    # head direction and velocity cells share the direction tuning
-    direction = trajectory.head_direction if cell_type.evaluation == "head_direction" else trajectory.agent_velocity
-    if D == 1:
-        sign = np.sign(direction[0])
-        tuning = np.stack([np.maximum(0, sign), np.maximum(0, -sign)])
-    else:
-        from ratinabox.utils import get_angle, von_mises
-
-        unit = direction / np.linalg.norm(direction, axis=0, keepdims=True)
-        angle = get_angle(unit.T, is_array=True)  # RatInABox's own convention (it offsets x by 1e-6)
-        tuning = von_mises(
-            angle[None, :],
-            neurons.preferred_angles[:, None],
-            neurons.angular_tunings[:, None],
-            norm=1,
-        )
-    rates = tuning * (hi - lo) + lo
-    if cell_type.evaluation == "velocity":
-        rates = rates * (np.linalg.norm(direction, axis=0) / neurons.one_sigma_speed)[None, :]
-    out[:] = rates
-
-
-def rates_at(neurons, cell_type: CellType, positions: np.ndarray) -> np.ndarray:
-    """Noiseless rates (n_cells, P) of a spatial population at ``positions`` (P, D)."""
-    if cell_type.evaluation == "boundary_vector":
-        return boundary_vector_rates(neurons, positions)
-    return neurons.get_state(evaluate_at=None, pos=positions)
-
-
-def first_wall_distances(positions: np.ndarray, directions: np.ndarray, walls: np.ndarray) -> np.ndarray:
-    """Distance (m) from each position to the first wall along each unit direction.
-
-    Parameters
-    ----------
-    positions : ndarray of shape (P, 2)
-    directions : ndarray of shape (K, 2)
-        Unit vectors.
-    walls : ndarray of shape (W, 2, 2)
-        Wall segments ``[[x0, y0], [x1, y1]]``.
-
-    Returns
-    -------
-    ndarray of shape (P, K)
-        ``inf`` where a ray meets no wall (never inside a closed environment).
-
-    Notes
-    -----
-    The ray ``p + l u`` meets the wall ``a + m (b - a)`` at
-    ``l = ((a - p) x s) / (u x s)``, ``m = ((a - p) x u) / (u x s)`` with ``s = b - a`` and
-    ``x`` the 2-D cross product; a hit needs ``l > 0`` and ``0 <= m <= 1``, as in
-    ``ratinabox.utils.vector_intercepts`` (which also jitters the segments by ~1e-9 m).
-    """
-    P, K = positions.shape[0], directions.shape[0]
-    best = np.full((P, K), np.inf)
-    ux, uy = directions[:, 0][None, :], directions[:, 1][None, :]
-    for (ax, ay), (bx, by) in np.asarray(walls, float):
-        sx, sy = bx - ax, by - ay
-        dx = (ax - positions[:, 0])[:, None]  # (P, 1)
-        dy = (ay - positions[:, 1])[:, None]
-        denom = ux * sy - uy * sx  # (1, K)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lam = (dx * sy - dy * sx) / denom
-            mu = (dx * uy - dy * ux) / denom
-        hit = (lam > 0) & (mu >= 0) & (mu <= 1)
-        np.minimum(best, np.where(hit, lam, np.inf), out=best)
-    return best
-
-
-def boundary_vector_rates(neurons, positions: np.ndarray) -> np.ndarray:
-    """Rates (n_cells, P) in Hz of allocentric RatInABox BoundaryVectorCells at ``positions``.
-
-    The model of ``BoundaryVectorCells.get_state``: for each test direction ``θ_k``
-    (every ``dtheta`` degrees), the first wall at distance ``d_k`` contributes
-    ``exp(-(d_k - d_c)² / 2σ_d,c²) · vonMises(θ_k; φ_c, σ_φ,c)``; the sum over directions
-    is divided by the cell's maximum and scaled to ``[min_fr, max_fr]``.
-    """
-    if getattr(neurons, "reference_frame", "allocentric") != "allocentric":
-        raise ValueError(
-            "boundary_vector cells with reference_frame='egocentric' are not supported by "
-            "vectorised evaluation; use the default allocentric frame."
-        )
-    from ratinabox.utils import von_mises
-
-    dist = first_wall_distances(np.asarray(positions, float).reshape(-1, 2), neurons.test_directions,
-                                neurons.Agent.Environment.walls)  # (P, K)
-    angular = von_mises(
-        neurons.test_angles[None, :], neurons.tuning_angles[:, None], neurons.sigma_angles[:, None], norm=1
-    )  # (n, K)
-    mu = neurons.tuning_distances[:, None, None]
-    sigma = neurons.sigma_distances[:, None, None]
-    radial = np.exp(-((dist[None, :, :] - mu) ** 2) / (2 * sigma**2))  # (n, P, K)
-    rates = np.einsum("npk,nk->np", radial, angular) / neurons.cell_fr_norm[:, None]
-    return rates * (neurons.max_fr - neurons.min_fr) + neurons.min_fr
-
-
-def cell_parameters(neurons, cell_type: CellType, env) -> dict[str, np.ndarray]:
-    """Per-cell parameters for weight maps and analysis, one row per cell.
-
-    ``centre`` (n, D) is the place-field centre for place cells and the peak of the model
-    rate map (on a 2 cm grid) for other spatial cells; NaN for non-spatial cells.
-    """
-    n, D = neurons.n, env.D
-    p: dict[str, np.ndarray] = {
-        "max_fr": np.full(n, float(neurons.max_fr)),
-        "min_fr": np.full(n, float(neurons.min_fr)),
-    }
-    if cell_type.name == "place":
-        p["centre"] = np.asarray(neurons.place_cell_centres, float).reshape(n, D)
-        p["width"] = np.asarray(neurons.place_cell_widths, float).reshape(n)
-    elif cell_type.evaluation in ("position", "boundary_vector"):
-        coords = env.discretise_environment(dx=0.02).reshape(-1, D)
-        rates = rates_at(neurons, cell_type, coords)
-        p["centre"] = coords[np.argmax(rates, axis=1)]
-    else:
-        p["centre"] = np.full((n, D), np.nan)
-    if cell_type.name == "grid":
-        p["gridscale"] = np.asarray(neurons.gridscales, float)
-        p["phase_offset"] = np.asarray(neurons.phase_offsets, float).reshape(n, -1)
-        if D == 2:
-            p["orientation"] = np.asarray(neurons.orientations, float)
-    if cell_type.name in ("boundary_vector", "object_vector"):
-        for attr in ("tuning_distances", "tuning_angles", "sigma_distances", "sigma_angles"):
-            p[attr[:-1]] = np.asarray(getattr(neurons, attr), float)
-    if cell_type.evaluation in ("head_direction", "velocity"):
-        if D == 2:
-            p["preferred_angle"] = np.asarray(neurons.preferred_angles, float)
-        else:
-            p["preferred_angle"] = np.array([0.0, np.pi])
-    if cell_type.name == "random_spatial":
-        p["lengthscale"] = np.full(n, float(neurons.lengthscale))
-    return p

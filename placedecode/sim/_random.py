@@ -1,13 +1,13 @@
 """Seeding for RatInABox, which draws every random number from NumPy's global generator.
 
 placedecode never leaves the caller's global random state changed: each call that needs
-RatInABox's randomness runs inside :func:`seeded_global_numpy`, which saves the global
-state, seeds it, and restores it afterwards (also when the call raises).
+RatInABox's randomness runs inside :func:`seeded_global_numpy` (defined with the other
+RatInABox internals in :mod:`placedecode.sim._ratinabox`), which saves the global state,
+seeds it, and restores it afterwards (also when the call raises).
 """
 
 from __future__ import annotations
 
-import contextlib
 import numbers
 import secrets
 
@@ -15,6 +15,7 @@ import numpy as np
 
 from .._hashing import MAX_SEED as _MAX_SEED  # np.random.seed accepts [0, 2**32)
 from .._hashing import derive_seed  # noqa: F401 - re-exported: the one definition of child seeds
+from ._ratinabox import seeded_global_numpy  # noqa: F401 - moved to the RatInABox adapter
 
 
 def resolve_seed(random_state, name: str = "random_state") -> int:
@@ -46,12 +47,3 @@ def resolve_seed(random_state, name: str = "random_state") -> int:
     )
 
 
-@contextlib.contextmanager
-def seeded_global_numpy(seed: int):
-    """Seed NumPy's global generator for the duration of the block, then restore it."""
-    saved = np.random.get_state()
-    np.random.seed(seed)
-    try:
-        yield
-    finally:
-        np.random.set_state(saved)

@@ -210,7 +210,7 @@ class Recording:
             keep = [(i_local, new_row[r]) for i_local, r in enumerate(pop.rows.tolist()) if r in new_row]
             if keep:
                 local, rows = zip(*keep)
-                populations.append(Population(pop.cell_type, pop.neurons, np.array(rows), np.array(local)))
+                populations.append(replace(pop, rows=np.array(rows), local=np.array(local)))
         rates = self.rates[idx]
         return replace(
             self,
@@ -288,16 +288,14 @@ class Recording:
             grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
         else:
             grid = centres[0][:, None]
-        from ._cells import CELL_TYPES, rates_at
+        from ._evaluate import population_rates_at
         from ._random import derive_seed, seeded_global_numpy
 
         for index, pop in enumerate(self.populations):
-            cell_type = CELL_TYPES[pop.cell_type]
-            if cell_type.evaluation not in ("position", "boundary_vector"):
-                continue
             with seeded_global_numpy(derive_seed(self.seed or 0, "rate_maps", index)):
-                values = rates_at(pop.neurons, cell_type, grid)[pop.local]
-            maps[pop.rows] = values.reshape(len(pop.rows), *shape)
+                values = population_rates_at(pop, grid)  # None for non-spatial cells
+            if values is not None:
+                maps[pop.rows] = values.reshape(len(pop.rows), *shape)
         return RateMaps(maps, edges, ext)
 
     def __repr__(self) -> str:
@@ -310,9 +308,17 @@ class Recording:
 
 @dataclass
 class Population:
-    """RatInABox Neurons whose cells ``local`` (their indices) are a Recording's rows ``rows``."""
+    """RatInABox Neurons whose cells ``local`` (their indices) are a Recording's rows ``rows``.
+
+    ``kind`` is the population's :class:`~placedecode.sim.CellType`; ``path`` says how its
+    rates were computed: ``"fast"``, ``"get_state"``, ``"per_step"`` (see
+    :mod:`placedecode.sim._evaluate`) or ``"history"`` (read from a RatInABox run by
+    :func:`~placedecode.sim.from_ratinabox`).
+    """
 
     cell_type: str
     neurons: object
     rows: np.ndarray
     local: np.ndarray
+    kind: object = None
+    path: str = "fast"

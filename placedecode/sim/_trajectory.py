@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import _cache
+from . import _ratinabox as rb
+from ._agent import check_agent_params, from_agent, motion_params
 from ._checks import check_positive_real
 from ._environment import digest, environment_fingerprint, make_environment
-from ._random import resolve_seed, seeded_global_numpy
+from ._memory import check_memory, estimate_memory
+from ._random import resolve_seed
+from ._ratinabox import run_agent as _run_agent
 
 #: Real rat paths that ship inside RatInABox (``ratinabox/data/<name>.npz``).
 BUILTIN_SOURCES = {
@@ -28,8 +30,9 @@ class Trajectory:
     Attributes
     ----------
     t : ndarray of shape (T,)
-        Sample times in seconds: ``dt, 2 dt, ..., T dt`` (RatInABox stores the state after
-        each step, not the initial one).
+        Sample times in seconds: ``dt, 2 dt, ..., T dt`` for a simulated path (RatInABox
+        stores the state after each step, not the initial one); for a replayed path the
+        given times, ``times[0], times[0] + dt, ...``.
     position : ndarray of shape (D, T)
         Position in metres (D = 1 or 2).
     velocity : ndarray of shape (D, T)
@@ -50,6 +53,9 @@ class Trajectory:
     source : str
         ``"random_motion"`` (RatInABox's motion model), a built-in dataset name such as
         ``"sargolini"``, or ``"imported"`` for user arrays.
+    agent : ratinabox Agent or None
+        The user's Agent the path was simulated for (``simulate_trajectory(agent=...)``):
+        Neurons built on it can be recorded along the path. Never changed by placedecode.
     """
 
     t: np.ndarray
@@ -62,6 +68,7 @@ class Trajectory:
     agent_params: dict = field(default_factory=dict, repr=False)
     seed: int | None = None
     source: str = "random_motion"
+    agent: object = field(default=None, repr=False, compare=False)
 
     @property
     def n_samples(self) -> int:
@@ -85,39 +92,25 @@ class Trajectory:
         )
 
 
-def _agent_host(env, agent_params):
-    """A RatInABox Agent on ``env`` (its creation draws from the global RNG: seed first)."""
-    from ratinabox.Agent import Agent
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        return Agent(env, params=dict(agent_params))
-
-
-def _detach(agent) -> None:
-    """Remove ``agent`` from its Environment so a user's Environment is left as it was."""
-    env = agent.Environment
-    if agent in env.Agents:
-        env.Agents.remove(agent)
-    getattr(env, "agents_dict", {}).pop(agent.name, None)
-
-
-def _check_agent_params(agent_params) -> dict:
-    from ratinabox.Agent import Agent
-
-    if agent_params is None:
-        return {}
-    if not isinstance(agent_params, dict):
-        raise TypeError(f"agent_params must be a dict or None; got {type(agent_params).__name__}.")
-    allowed = set(Agent.default_params)
-    unknown = sorted(set(agent_params) - allowed)
-    if unknown:
+def _check_replay(times, positions, what: str):
+    """Finite, strictly increasing ``times`` (n,) and ``positions`` (n, D) with n >= 2."""
+    times = np.asarray(times, dtype=float)
+    positions = np.asarray(positions, dtype=float)
+    if positions.ndim == 1:
+        positions = positions[:, None]
+    if times.ndim != 1 or positions.ndim != 2 or positions.shape[0] != times.shape[0]:
         raise ValueError(
-            f"agent_params has unknown RatInABox Agent parameter(s) {unknown}; allowed: "
-            f"{sorted(allowed)}."
+            f"{what} needs times of shape (n,) and positions of shape (n, D); got {times.shape} and {positions.shape}."
         )
-    if "dt" in agent_params:
-        raise ValueError("agent_params must not contain 'dt'; pass dt=... to the function instead.")
-    return dict(agent_params)
+    if times.shape[0] < 2:
+        raise ValueError(f"{what} needs at least 2 samples; got {times.shape[0]}.")
+    if not (np.all(np.isfinite(times)) and np.all(np.isfinite(positions))):
+        raise ValueError(f"{what} contains NaN or infinite values; drop or interpolate those samples first.")
+    if np.any(np.diff(times) <= 0):
+        bad = int(np.flatnonzero(np.diff(times) <= 0)[0])
+        raise ValueError(f"{what}: times must be strictly increasing; times[{bad + 1}] = {times[bad + 1]!r} follows "
+                         f"times[{bad}] = {times[bad]!r}.")
+    return times, positions
 
 
 def _resolve_source(source):
@@ -134,39 +127,32 @@ def _resolve_source(source):
                         f"{sorted(BUILTIN_SOURCES)} or a path to an .npz with arrays 't' and 'pos'."
                     )
                 with np.load(path) as data:
-                    return "imported", np.asarray(data["t"], float), np.asarray(data["pos"], float)
+                    if "t" not in data.files or "pos" not in data.files:
+                        raise ValueError(f"source={source!r} must hold arrays 't' (s) and 'pos' (m); it has "
+                                         f"{sorted(data.files)}.")
+                    return ("imported", *_check_replay(data["t"], data["pos"], f"source={source!r}"))
             raise ValueError(
                 f"source must be None (RatInABox's random motion), one of "
                 f"{sorted(BUILTIN_SOURCES)}, a path to an .npz file, or a (times, positions) "
                 f"tuple; got {source!r}."
             )
-        import ratinabox
-
-        path = Path(ratinabox.__file__).parent / "data" / f"{source}.npz"
-        with np.load(path) as data:
-            return source, np.asarray(data["t"], float), np.asarray(data["pos"], float)
+        with np.load(rb.builtin_dataset(source)) as data:
+            return (source, *_check_replay(data["t"], data["pos"], f"source={source!r}"))
     if isinstance(source, (tuple, list)) and len(source) == 2:
-        times, positions = (np.asarray(a, dtype=float) for a in source)
-        if times.ndim != 1 or positions.shape[0] != times.shape[0]:
-            raise ValueError(
-                "source=(times, positions) needs times of shape (n,) and positions of shape "
-                f"(n, D); got {times.shape} and {positions.shape}."
-            )
-        if not (np.all(np.isfinite(times)) and np.all(np.isfinite(positions))):
-            raise ValueError("source=(times, positions) contains NaN or infinite values.")
-        return "imported", times, positions
+        return ("imported", *_check_replay(source[0], source[1], "source=(times, positions)"))
     raise TypeError(f"source must be None, a str or a (times, positions) tuple; got {type(source).__name__}.")
 
 
 def simulate_trajectory(
     minutes: float = 10.0,
-    dt: float = 0.1,
+    dt: float | None = None,
     environment=None,
     agent_params: dict | None = None,
     source=None,
     random_state=None,
     cache: bool = True,
     progress: bool = True,
+    agent=None,
 ) -> Trajectory:
     """Simulate an animal's path with RatInABox (or replay a real rat's path).
 
@@ -174,20 +160,28 @@ def simulate_trajectory(
     ----------
     minutes : float, default=10.0
         Duration in minutes. ``T = round(minutes * 60 / dt)`` samples are produced.
-    dt : float, default=0.1
-        Time step in seconds (the tutorial's 0.1 s; RatInABox's own default is 0.05 s).
+    dt : float, optional
+        Time step in seconds: 0.1 s by default (the tutorial's; RatInABox's own default is
+        0.05 s), or the ``agent``'s ``dt`` when an Agent is given.
     environment : None, dict or ratinabox Environment, default=None
         ``None`` is RatInABox's 1 m x 1 m box; a dict holds RatInABox Environment
         parameters (``dimensionality="1D"``, ``scale``, ``aspect``, ``walls``, ``holes``,
-        ``boundary`` ...); an Environment is used as is (and left as it was: the Agent
-        used for simulating is removed from it afterwards).
+        ``boundary`` ...), each checked (a non-positive ``scale`` is refused, naming it); an
+        Environment is used as is (and left as it was: the Agent used for simulating is
+        removed from it afterwards).
     agent_params : dict, optional
-        RatInABox Agent parameters (``speed_mean``, ``thigmotaxis``, ...), except ``dt``.
+        RatInABox Agent parameters (``speed_mean``, ``thigmotaxis``, ...), except ``dt``,
+        each checked against its valid range. On a 1D track with solid ends, ``speed_mean``
+        defaults to 0 and ``speed_std`` to 0.08 m/s per metre of track, so the rat runs back
+        and forth over the whole track (see :mod:`placedecode.sim._agent`).
     source : None, "sargolini", path or (times, positions), default=None
         ``None`` uses RatInABox's random motion model. ``"sargolini"`` replays the real
         rat path that ships with RatInABox (600 s in a 1 m box, looped if ``minutes`` is
         longer); a path to an ``.npz`` with arrays ``t`` (s) and ``pos`` (m), or a tuple
-        ``(times (n,), positions (n, D))`` replays your own path, interpolated at ``dt``.
+        ``(times (n,), positions (n, D))`` replays your own path. The replay starts at the
+        first given time: sample ``k`` is the path at ``times[0] + k dt`` (cubic
+        interpolation, so every given sample is reproduced exactly when ``dt`` is its
+        spacing), with ``Trajectory.t`` those times.
     random_state : None, int or numpy Generator, default=None
         Seed for the path. RatInABox draws from NumPy's global generator; it is seeded
         for this call and restored afterwards, so the caller's global state is unchanged.
@@ -196,7 +190,12 @@ def simulate_trajectory(
         Reuse a trajectory cached on disk for identical parameters and seed (see
         :mod:`placedecode.sim._cache` for the location, ``$PLACEDECODE_CACHE``).
     progress : bool, default=True
-        Show a tqdm progress bar while the Agent moves.
+        Show a progress bar while the Agent moves (redrawn every 0.5 s).
+    agent : ratinabox Agent, optional
+        Your own Agent: its motion parameters (overridden by ``agent_params``), its
+        Environment (``environment`` must then be None or the same one) and its ``dt``.
+        The Agent and its Environment are left exactly as they were (a hidden Agent moves);
+        Neurons built on it can then be recorded along the path with ``record``.
 
     Returns
     -------
@@ -204,13 +203,21 @@ def simulate_trajectory(
         ``t`` (T,), ``position`` (D, T) in metres, ``velocity`` and ``agent_velocity``
         (D, T) in m/s, ``head_direction`` (D, T), and the ``environment``.
 
+    Raises
+    ------
+    InsufficientMemoryError
+        When the path would not fit in the available memory (checked before allocating).
+
     Examples
     --------
-    >>> from placedecode import simulate_trajectory
-    >>> traj = simulate_trajectory(minutes=0.5, random_state=0, progress=False)
+    >>> import placedecode as pdc
+    >>> traj = pdc.simulate_trajectory(minutes=0.5, random_state=0, progress=False)
     >>> traj.position.shape
     (2, 300)
     """
+    if agent is not None:
+        environment, agent_params, dt = from_agent(agent, environment, agent_params, dt)
+    dt = 0.1 if dt is None else dt
     minutes = check_positive_real(minutes, "minutes")
     dt = check_positive_real(dt, "dt")
     duration = minutes * 60.0
@@ -220,33 +227,32 @@ def simulate_trajectory(
             "choose dt <= minutes * 60."
         )
     n_steps = int(round(duration / dt))
-    agent_params = _check_agent_params(agent_params)
+    agent_params = check_agent_params(agent_params)
     source_name, times, positions = _resolve_source(source)
     seed_given = random_state is not None
     seed = resolve_seed(random_state)
     env = make_environment(environment)
-    if times is not None:
-        if positions.ndim == 1:
-            positions = positions[:, None]
-        if positions.shape[1] != env.D:
-            raise ValueError(
-                f"source positions are {positions.shape[1]}-D but the environment is "
-                f"{env.dimensionality}; pass a matching environment."
-            )
-
-    full_agent_params = {**agent_params, "dt": dt}
+    check_memory(estimate_memory(n_samples=n_steps, n_cells=0, n_dims=env.D),
+                 f"simulate_trajectory(minutes={minutes:g}, dt={dt:g})")
+    if times is not None and positions.shape[1] != env.D:
+        raise ValueError(
+            f"source positions are {positions.shape[1]}-D but the environment is "
+            f"{env.dimensionality}; pass a matching environment."
+        )
+    full_agent_params = {**motion_params(env, agent_params), "dt": dt}
     key = None
     if cache and seed_given:
         key = digest(
             {
                 "version": 1,
-                "ratinabox": _ratinabox_version(),
+                "ratinabox": rb.ratinabox_version(),
                 "n_steps": n_steps,
                 "dt": dt,
                 "environment": environment_fingerprint(env),
                 "agent_params": full_agent_params,
                 "source": source_name,
-                "source_data": None if times is None else digest([times, positions]),
+                # replays start at the first given time since v2 (they started one dt later)
+                "source_data": None if times is None else digest([times, positions, "replay-v2"]),
                 "seed": seed,
             }
         )
@@ -259,59 +265,11 @@ def simulate_trajectory(
                 agent_params=full_agent_params,
                 seed=seed,
                 source=source_name,
+                agent=agent,
             )
 
     arrays = _run_agent(env, full_agent_params, n_steps, seed, times, positions, progress)
     if key is not None:
         _cache.save(key, arrays)
-    return Trajectory(
-        **arrays, dt=dt, environment=env, agent_params=full_agent_params, seed=seed, source=source_name
-    )
-
-
-def _ratinabox_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ratinabox")
-    except PackageNotFoundError:  # pragma: no cover - installed from source
-        return "unknown"
-
-
-def _run_agent(env, agent_params, n_steps, seed, times, positions, progress) -> dict:
-    dt = agent_params["dt"]
-    from tqdm.auto import tqdm
-
-    D = env.D
-    out = {name: np.empty((n_steps, D)) for name in _ARRAYS if name != "t"}
-    with seeded_global_numpy(seed), contextlib.redirect_stdout(io.StringIO()):
-        agent = _agent_host(env, agent_params)
-        try:
-            if times is not None:
-                agent.import_trajectory(times=times, positions=positions)
-            bar = tqdm(
-                total=n_steps,
-                desc="Simulating trajectory",
-                unit="step",
-                disable=not progress,
-                mininterval=0.5,
-                file=None,
-                leave=False,
-            )
-            with bar:
-                update_every = max(1, n_steps // 200)
-                for i in range(n_steps):
-                    agent.update()
-                    out["position"][i] = agent.pos
-                    out["velocity"][i] = agent.measured_velocity
-                    out["head_direction"][i] = agent.head_direction
-                    out["agent_velocity"][i] = agent.velocity
-                    if (i + 1) % update_every == 0:
-                        bar.update(update_every)
-                bar.update(n_steps - bar.n)
-        finally:
-            _detach(agent)
-    arrays = {name: np.ascontiguousarray(a.T) for name, a in out.items()}
-    arrays["t"] = dt * np.arange(1, n_steps + 1)  # exact bin times (agent.t accumulates rounding)
-    return arrays
-
+    return Trajectory(**arrays, dt=dt, environment=env, agent_params=full_agent_params, seed=seed,
+                      source=source_name, agent=agent)
