@@ -63,7 +63,7 @@ _LAZY = {
 
 # Subpackages reachable as attributes (``placedecode.plotting``) without importing them
 # eagerly: each pulls in a heavy dependency (matplotlib, RatInABox, torch).
-_SUBMODULES = ("sim", "models", "metrics", "features", "datasets", "plotting", "experiments", "figures")
+_SUBMODULES = ("sim", "models", "metrics", "features", "datasets", "plotting", "experiments", "figures", "presets")
 
 __all__ = sorted(_LAZY)
 

@@ -466,3 +466,19 @@ def test_workers_die_with_their_parent(tmp_path):
             for pid in pids:
                 if _running(pid):
                     os.kill(pid, signal.SIGKILL)
+
+
+def test_compare_refuses_a_sweep_that_cannot_fit_in_memory(tmp_path):
+    """Hours at a tiny dt are refused before any simulation, naming the estimate and the levers."""
+    import time
+
+    import placedecode as pdc
+
+    start = time.perf_counter()
+    with pytest.raises(MemoryError, match=r"GiB.*(minutes|dt)") as info:
+        pdc.compare(cells="place", decoders=pdc.presets.make_decoders(["linear"]), n_cells=[2000],
+                    seeds=[0, 1], minutes=600, dt=0.0005, out=tmp_path / "sweep", progress=False)
+    assert isinstance(info.value, pdc.sim.InsufficientMemoryError)
+    assert "compare(" in str(info.value) and "n_cells" in str(info.value)
+    assert time.perf_counter() - start < 30
+    assert not (tmp_path / "sweep" / "results.jsonl").exists()

@@ -194,7 +194,32 @@ def check_noise(noise, max_fr):
     return noise, max_fr
 
 
-def preflight(populations, noise, max_fr, environment, dt, seed, n_samples) -> None:
+def check_memory(populations, noise, dt, n_samples, n_dims, n_seeds, n_jobs) -> None:
+    """Refuse, before any simulation, a sweep whose recordings cannot fit in memory.
+
+    ``compare`` keeps one trajectory per seed and, in each of ``n_jobs`` workers at once, one
+    recording of the largest population; the simulator's own estimate
+    (:func:`placedecode.sim.estimate_memory`) sizes both, and
+    :class:`~placedecode.sim.InsufficientMemoryError` names the estimate in GiB and what to change.
+    """
+    import os
+
+    from .. import sim
+
+    largest = max(n for _, _, n in populations)
+    one = sim.estimate_memory(n_samples=n_samples, dt=dt, n_cells=largest, n_dims=n_dims, noise=noise)
+    cpus = os.cpu_count() or 1
+    workers = 1 if n_jobs is None else max(1, cpus + 1 + n_jobs) if n_jobs < 0 else min(n_jobs, cpus)
+    parts = {f"rates of {largest} cells x {workers} worker(s)": workers * (one.total - one.parts["trajectory"]),
+             f"trajectories x {n_seeds} seed(s)": n_seeds * one.parts["trajectory"]}
+    estimate = sim.MemoryEstimate(parts, {"n_cells": f"fewer cells (now up to {largest})",
+                                          "n_jobs": f"fewer workers (now {workers})", **{
+                                              k: v for k, v in one.levers.items() if k != "n_cells"}})
+    sim.check_memory(estimate, f"compare(n_cells up to {largest}, {n_samples} time bins, {n_seeds} seed(s), "
+                               f"n_jobs={n_jobs})")
+
+
+def preflight(populations, noise, max_fr, environment, dt, seed, n_samples) -> int:
     """Check every population now, so bad input fails before any real work with the simulator's message.
 
     A trajectory of a few bins is simulated in the requested environment (milliseconds) and
@@ -218,3 +243,4 @@ def preflight(populations, noise, max_fr, environment, dt, seed, n_samples) -> N
             smallest[label] = (spec, n)
     for spec, n in smallest.values():
         sim.record(short, cells=spec, n_cells=n, noise=noise, max_fr=max_fr, random_state=0)
+    return D

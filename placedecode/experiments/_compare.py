@@ -154,7 +154,8 @@ def compare(
         out = check_output_folder(out, "out")
     with backend_context(backend):  # an unknown backend is named now, not after the simulations
         pass
-    _checks.preflight(populations, noise, max_fr, environment, dt, seeds[0], n_samples)
+    n_dims = _checks.preflight(populations, noise, max_fr, environment, dt, seeds[0], n_samples)
+    _checks.check_memory(populations, noise, dt, n_samples, n_dims, len(seeds), n_jobs)
     from .. import __version__
 
     settings = digest({
