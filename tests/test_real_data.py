@@ -20,7 +20,7 @@ def small_session():
 
 def test_load_binned_from_arrays(small_session):
     counts, position = small_session
-    rec = load_binned(counts, position, dt=0.2)
+    rec = load_binned(counts, position, dt=0.2, position_unit="cm")
     assert isinstance(rec, Recording)
     assert rec.rates.shape == (4, 50) and rec.position.shape == (2, 50)
     np.testing.assert_allclose(rec.rates, counts.T / 0.2)
@@ -47,10 +47,10 @@ def test_load_binned_from_files(tmp_path, small_session):
     counts, position = small_session
     np.savetxt(tmp_path / "c.dat", counts, fmt="%d")
     np.save(tmp_path / "p.npy", position)
-    rec = load_binned(tmp_path / "c.dat", tmp_path / "p.npy", dt=0.2)
+    rec = load_binned(tmp_path / "c.dat", tmp_path / "p.npy", dt=0.2, position_unit="cm")
     np.testing.assert_array_equal(rec.spike_counts, counts.T)
     with pytest.raises(FileNotFoundError, match="missing.dat"):
-        load_binned(tmp_path / "missing.dat", position, dt=0.2)
+        load_binned(tmp_path / "missing.dat", position, dt=0.2, position_unit="cm")
 
 
 @pytest.mark.parametrize(
@@ -68,21 +68,37 @@ def test_load_binned_from_files(tmp_path, small_session):
 def test_load_binned_validates_with_clear_errors(small_session, change, match):
     counts, position = change(*small_session)
     with pytest.raises(ValueError, match=match):
-        load_binned(counts, position, dt=0.2)
+        load_binned(counts, position, dt=0.2, position_unit="cm")
 
 
 def test_load_binned_bad_dt_and_unit(small_session):
     with pytest.raises(ValueError, match="dt"):
-        load_binned(*small_session, dt=0)
-    with pytest.raises(ValueError, match="position_unit"):
+        load_binned(*small_session, dt=0, position_unit="cm")
+    with pytest.raises(ValueError, match="position_unit='inch' is not a known length unit"):
         load_binned(*small_session, dt=0.2, position_unit="inch")
+
+
+def test_load_binned_needs_the_unit_and_refuses_implausible_spans(small_session):
+    counts, position = small_session  # a 1 m box in cm
+    with pytest.raises(ValueError, match="load_binned needs position_unit="):
+        load_binned(counts, position, dt=0.2)
+    # metres read as centimetres: a 1-cm arena, refused (the silent mistake)
+    with pytest.raises(ValueError, match=r"span 0.9\d* cm .*position_unit='cm'.*position_unit='m'"):
+        load_binned(counts, position / 100, dt=0.2, position_unit="cm")
+    with pytest.warns(UserWarning, match="more than 100 m.*centimetres need position_unit='cm'"):
+        load_binned(counts, position * 3.5, dt=0.2, position_unit="m")  # pixels read as metres
+    # pixels with a scale (3.5 px/cm = 350 px/m) give the same arena as centimetres
+    rec_px = load_binned(counts, position * 3.5, dt=0.2, position_unit="px", scale=350)
+    np.testing.assert_allclose(rec_px.position, load_binned(counts, position, dt=0.2, position_unit="cm").position)
+    with pytest.raises(ValueError, match="needs scale="):
+        load_binned(counts, position, dt=0.2, position_unit="px")
 
 
 def test_load_binned_nan_positions_allowed_on_request(small_session):
     counts, position = small_session
     position = position.copy()
     position[3] = np.nan
-    rec = load_binned(counts, position, dt=0.2, allow_nan_position=True)
+    rec = load_binned(counts, position, dt=0.2, position_unit="cm", allow_nan_position=True)
     assert np.isnan(rec.position[:, 3]).all()
 
 
