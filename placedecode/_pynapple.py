@@ -14,7 +14,7 @@ and answer in kind:
   ``posterior`` ...) come back as a ``Tsd`` (1-D), ``TsdFrame`` (2-D) or ``TsdTensor``
   (more dimensions, e.g. the posterior maps ``(T, ny, nx)``), on the input's time index
   and time support. Columns: the fitted ``y``'s columns for predictions of a TsdFrame
-  ``y``, ``get_feature_names_out()`` for transforms, else 0..n-1.
+  ``y``, ``get_feature_names_out(X's columns)`` for transforms, else 0..n-1.
 
 Arrays in give arrays out, unchanged; pynapple is never imported unless a pynapple object
 is passed (the check looks at the object's module).
@@ -100,12 +100,14 @@ def _wrap_output(out, like, columns=None):
     return nap.TsdTensor(**kw)
 
 
-def _columns(estimator, name, out):
-    if name in ("predict",):
+def _columns(estimator, name, like):
+    """Column names of a method's output: the fitted y's, or the transform's feature names."""
+    if name == "predict":
         return getattr(estimator, "_pynapple_y_columns", None)
     if name in ("transform", "fit_transform") and hasattr(estimator, "get_feature_names_out"):
+        inputs = [str(c) for c in like.columns] if hasattr(like, "columns") else None
         try:
-            return list(estimator.get_feature_names_out())
+            return list(estimator.get_feature_names_out(inputs))
         except Exception:  # noqa: BLE001 - names are a nicety; fall back to 0..n-1
             return None
     return None
@@ -134,7 +136,7 @@ def _wrap(name, method):
             self._pynapple_y_columns = list(y.columns)
         out = method(*bound.args, **bound.kwargs)
         if name in OUTPUT_METHODS and like is not None:
-            return _wrap_output(out, like, _columns(self, name, out))
+            return _wrap_output(out, like, _columns(self, name, like))
         return out
 
     wrapper._pynapple_aware = True

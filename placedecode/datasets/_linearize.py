@@ -146,10 +146,10 @@ def linearize(positions, polyline=None, *, max_distance=None, return_distance=Fa
     if rec is None:
         along = np.where(off, np.nan, along)
         return (along, distance) if return_distance else along
-    return _linearized_recording(rec, line, along, segment, off)
+    return _linearized_recording(rec, line, along, segment, off, max_distance)
 
 
-def _linearized_recording(rec, line, along, segment, off):
+def _linearized_recording(rec, line, along, segment, off, max_distance):
     from ._errors import DataWarning
     from ._report import RecordingReport
 
@@ -163,8 +163,8 @@ def _linearized_recording(rec, line, along, segment, off):
     report = rec.metadata.get("report", RecordingReport(n_bins=rec.n_samples, kept=rec.n_samples))
     report = replace(report, off_track=report.off_track + int(off.sum()), kept=int((~off).sum()))
     if off.any():
-        warnings.warn(f"linearize: {int(off.sum())} of {rec.n_samples} bins lie farther than max_distance "
-                      f"from the track and were dropped.", DataWarning, stacklevel=3)
+        warnings.warn(f"linearize: {int(off.sum())} of {rec.n_samples} bins lie off the track (farther than "
+                      f"max_distance={max_distance:g} m from it) and were dropped.", DataWarning, stacklevel=3)
     keep = ~off
     out = rec[keep]
     return replace(out, position=along[keep][None, :], head_direction=None, environment=None,
