@@ -347,8 +347,10 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         flat = idx[0] if D == 1 else idx[1] * n[0] + idx[0]
         n_bins = int(np.prod(n))
         occupancy = np.bincount(flat, minlength=n_bins).astype(np.float64)
-        spikes = np.zeros((C.shape[1], n_bins))
-        np.add.at(spikes.T, flat, C)
+        from scipy.sparse import csr_matrix
+
+        onehot = csr_matrix((np.ones(len(flat)), (flat, np.arange(len(flat)))), shape=(n_bins, len(flat)))
+        spikes = np.asarray((onehot @ C).T)  # (n_cells, n_bins): the spikes fired in each grid bin
         self.occupancy_ = occupancy.reshape(self.grid_shape_)
         self.mask_ = self.occupancy_ >= max(self.min_occupancy, 1e-12)
         if not self.mask_.any():  # min_occupancy above every bin's count: keep the visited
@@ -404,7 +406,9 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         ll[:, ~self._flat_mask] = -np.inf
         return ll
 
-    def _log_posterior(self, X, groups=None):
+    def _log_posterior(self, X, groups=None, normalize=True):
+        """Log posterior (n_samples, n_bins); without ``normalize``, up to a constant per row
+        (enough for the MAP of a flat or occupancy prior)."""
         ll = self.log_likelihood(X, groups)
         if self.likelihood_weight != 1.0:
             ll = ll * float(self.likelihood_weight)
@@ -418,6 +422,8 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
             walk = RandomWalkFilter(self._flat_mask, self.grid_shape_, self.continuity_sigma / self.bin_size,
                                     self.jump_probability)
             return np.vstack([walk.log_posterior(ll[a:b], self.direction) for a, b in zip(starts, ends)])
+        if not normalize:
+            return ll
         return ll - logsumexp(ll, axis=1, keepdims=True)  # -inf (masked) bins stay -inf
 
     def predict_posterior(self, X, groups=None):
@@ -473,7 +479,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples, D) or (n_samples,)
             Positions in metres; 1-D when ``y`` was 1-D in ``fit``.
         """
-        logp = self._log_posterior(X, groups)
+        logp = self._log_posterior(X, groups, normalize=self.output != "map")
         if self.output == "map":
             out = self.bin_centers_[np.argmax(logp, axis=1)]
         else:
