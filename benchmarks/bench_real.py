@@ -67,7 +67,10 @@ Usage::
 
     python benchmarks/bench_real.py                        # everything, writes results/
     python benchmarks/bench_real.py --rats R2192 --decoders bayes_flat linear --no-sim
-    python benchmarks/bench_real.py --rats R2192 --no-sim --pynapple --track
+    python benchmarks/bench_real.py --rats --no-sim --decoders bayes_flat bayes_continuity  # track only
+
+A partial run (fewer rats or decoders, ``--no-sim``, ``--no-track``, ``--no-pynapple``)
+writes its results only where ``--out`` says, never over the full run's.
 
 Writes ``benchmarks/results/real.json`` and ``real.md``.
 """
@@ -75,6 +78,7 @@ Writes ``benchmarks/results/real.json`` and ``real.md``.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -326,9 +330,12 @@ def main(argv=None):
     parser.add_argument("--rats", nargs="*", default=list(RATS), choices=RATS)
     parser.add_argument("--decoders", nargs="+", default=list(DEFAULT_DECODERS), choices=DECODERS)
     parser.add_argument("--no-sim", action="store_true", help="skip the simulated setting")
-    parser.add_argument("--track", action="store_true", help="also the nelpy linear track")
-    parser.add_argument("--pynapple", action="store_true", help="also pynapple's decode_bayes (rats, track)")
+    parser.add_argument("--no-track", action="store_true", help="skip the nelpy linear track")
+    parser.add_argument("--no-pynapple", action="store_true", help="skip pynapple's decode_bayes")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for real.json and real.md (default: benchmarks/results for a "
+                             "full run; partial runs write only when this is given)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -340,6 +347,13 @@ def main(argv=None):
     from placedecode.datasets import DataWarning, load_linear_track, load_tampuu2019
 
     names = available(args.decoders)
+    args.track, args.pynapple = not args.no_track, not args.no_pynapple
+    if args.pynapple:
+        try:
+            import pynapple  # noqa: F401
+        except ImportError:
+            print("  (pynapple not installed: its rows are skipped; pip install pynapple)")
+            args.pynapple = False
     folder = shared_data_dir() / "hippocampus" / "tampuu2019-openfield-2d"
     payload = {"protocol": {"n_splits": N_SPLITS, "inner_splits": N_INNER, "edge_bins": EDGE,
                             "grids": GRIDS, "data": str(folder), "pynapple_window": PYNAPPLE_WINDOW},
@@ -376,7 +390,22 @@ def main(argv=None):
     goals = summarize(payload, args.rats, names)
     md = report(payload, args.rats, names, goals)
     print(md)
-    if not args.no_write:
+    partial = (set(args.rats) != set(RATS) or set(names) != set(DEFAULT_DECODERS) or args.no_sim
+               or not args.track or not args.pynapple)
+    if args.no_write:
+        return
+    if args.out is not None:
+        from placedecode._io import atomic_path
+
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path, text in ((args.out / "real.json", json.dumps(payload, indent=2, default=float) + "\n"),
+                           (args.out / "real.md", md.rstrip() + "\n")):
+            with atomic_path(path) as tmp:
+                tmp.write_text(text)
+            print("wrote", path)
+    elif partial:
+        print("\n(a partial run: benchmarks/results/ is left as it is; pass --out DIR to keep it)")
+    else:
         for path in write_results("real", payload, md):
             print("wrote", path)
 

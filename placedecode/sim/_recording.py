@@ -219,7 +219,10 @@ class Recording:
 
     # ------------------------------------------------------------- selection
     def __getitem__(self, index) -> "Recording":
-        """Select time bins: ``rec[100:200]``, a boolean mask (T,) or an index array."""
+        """Select time bins: ``rec[100:200]``, a boolean mask (T,) or an index array.
+
+        The bins keep their ``epoch``; dropping bins in the middle starts a new block there.
+        """
         if isinstance(index, tuple):
             raise TypeError("Recording[...] selects time bins only; use select_cells() for cells.")
         if isinstance(index, numbers.Integral):
@@ -243,7 +246,7 @@ class Recording:
         )
 
     def between(self, t_start: float | None = None, t_stop: float | None = None) -> "Recording":
-        """Bins with ``t_start <= t < t_stop`` (seconds)."""
+        """Bins with ``t_start <= t < t_stop`` (seconds), with their epochs and blocks."""
         eps = 1e-6 * self.dt  # bin times accumulate float error: 10.000000000000002 is 10
         lo = -np.inf if t_start is None else t_start - eps
         hi = np.inf if t_stop is None else t_stop - eps
@@ -305,6 +308,8 @@ class Recording:
         Returns
         -------
         train, test : Recording
+            Each keeps its bins' ``epoch`` labels (and so its ``blocks``); the cut itself
+            is a block edge, as the two parts are separate recordings.
         """
         train_fraction = check_fraction(train_fraction, "train_fraction")
         if isinstance(gap, bool) or not isinstance(gap, numbers.Integral) or gap < 0:
@@ -373,9 +378,10 @@ class Recording:
 
     def __repr__(self) -> str:
         kinds = ", ".join(f"{k}: {int(v)}" for k, v in zip(*np.unique(self.cell_types, return_counts=True)))
+        blocks = f", blocks={self.n_blocks}" if self.n_samples and self.n_blocks > 1 else ""
         return (
             f"Recording(N_cells={self.n_cells} [{kinds}], T={self.n_samples}, D={self.n_dims}, "
-            f"dt={self.dt:g} s, duration={self.duration / 60:.3g} min, noise={self.noise!r})"
+            f"dt={self.dt:g} s, duration={self.duration / 60:.3g} min, noise={self.noise!r}{blocks})"
         )
 
 
