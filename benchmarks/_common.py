@@ -12,9 +12,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def shared_data_dir() -> Path:
-    """``$PLACEDECODE_TEST_DATA`` or ``../shared/data`` beside the repository."""
+    """``$PLACEDECODE_TEST_DATA`` or ``../shared/data`` beside the repository (as the tests)."""
+    from placedecode._paths import checkout_data_dir
+
     env = os.environ.get("PLACEDECODE_TEST_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(env) if env else checkout_data_dir()
 
 
 class Timer:

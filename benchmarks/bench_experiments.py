@@ -92,7 +92,8 @@ def trajectory_cost(minutes: float, repeats: int = 3) -> float:
 
 def naive_linear(minutes: float) -> float:
     """The naive loop, linear decoder only: simulate + record + fit for every (cells, n_cells, seed)."""
-    from placedecode import LinearRegressor, decoding_error, simulate
+    from placedecode import decoding_error, simulate
+    from placedecode.presets import make_decoder
 
     with Timer() as timer:
         k = 0
@@ -102,7 +103,7 @@ def naive_linear(minutes: float) -> float:
                     rec = simulate(cells=cells, n_cells=n, minutes=minutes, random_state=1000 + k,
                                    cache=False, progress=False)
                     train, test = rec.split(0.8)
-                    model = LinearRegressor(fit_intercept=True).fit(train.X, train.y)
+                    model = make_decoder("linear").fit(train.X, train.y)  # compare's "linear"
                     decoding_error(test.y, model.predict(test.X))
                     k += 1
     return timer.seconds

@@ -1,6 +1,8 @@
-"""Where the tests find the real data: ``$PLACEDECODE_TEST_DATA`` or ``../shared/data``.
+"""Where the tests find the real data: ``$PLACEDECODE_TEST_DATA``, else ``../shared/data``.
 
-Tests that need these files skip (with the folder in the reason) when they are absent.
+``../shared/data`` beside the repository is :func:`placedecode._paths.checkout_data_dir`,
+the same folder the loaders search last in a source checkout. Tests that need these
+files skip (with the folder in the reason) when they are absent.
 """
 
 import os
@@ -8,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(os.environ.get("PLACEDECODE_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+from placedecode._paths import checkout_data_dir
+
+SHARED_DATA = Path(os.environ.get("PLACEDECODE_TEST_DATA") or checkout_data_dir())
 
 TAMPUU = SHARED_DATA / "hippocampus" / "tampuu2019-openfield-2d"
 needs_tampuu = pytest.mark.skipif(

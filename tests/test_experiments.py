@@ -6,6 +6,7 @@ conftest), small decoders: each test takes seconds.
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -106,7 +107,8 @@ def test_each_seed_trajectory_is_simulated_once(monkeypatch):
     original = placedecode.sim.simulate_trajectory
 
     def counted(**kwargs):
-        calls.append(kwargs["random_state"])
+        if kwargs["minutes"] == SMALL["minutes"]:  # not the few bins that check the cells up front
+            calls.append(kwargs["random_state"])
         return original(**kwargs)
 
     monkeypatch.setattr(placedecode.sim, "simulate_trajectory", counted)
@@ -272,6 +274,8 @@ def test_bad_input_fails_before_any_work():
             compare(cells="place", decoders=ok, n_jobs=bad, progress=False)
     with pytest.raises(ValueError, match="seeds must hold ints >= 0"):
         compare(cells="place", decoders=ok, seeds=[-1], progress=False)
+    with pytest.raises(ValueError, match=r"seeds must hold ints in \[0, 2\*\*32\) .*random_state.*\[4294967296\]"):
+        compare(cells="place", decoders=ok, seeds=[0, 2**32], progress=False)
     with pytest.raises(ValueError, match="n_cells has duplicates"):
         compare(cells="place", decoders=ok, n_cells=[10, 10], progress=False)
     with pytest.raises(ValueError, match="train_fraction"):
@@ -284,7 +288,7 @@ def test_bad_input_fails_before_any_work():
                 environment={"dimensionality": "1D"})
     with pytest.raises(ValueError, match="exactly 1 'speed' cell"):
         compare(cells="speed", decoders=ok, n_cells=[1, 5], minutes=0.5, progress=False)
-    with pytest.raises(ValueError, match="max_fr must be a positive number"):
+    with pytest.raises(ValueError, match="max_fr must be a positive, finite number; got -1"):
         compare(cells="place", decoders=ok, n_cells=[9], minutes=0.5, max_fr=-1, progress=False)
 
 
@@ -294,14 +298,171 @@ def test_cli_compare_prints_the_table_and_writes_the_csv(tmp_path, capsys):
             str(tmp_path), "--quiet"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "| cells | n_cells | linear | knn |" in out and "| place:4+grid:5 | 9 |" in out
+    assert "| cells | n_cells | linear | knn | chance |" in out and "| place:4+grid:5 | 9 |" in out
     assert str(tmp_path / "results.csv") in out and "8 rows (0 failed)" in out
     table = ComparisonTable.from_csv(tmp_path / "results.csv")
     assert len(table) == 8 and np.all(table["error_cm"] < 60)
     assert main(["compare", "--decoders", "svm", "--out", str(tmp_path), "--quiet"]) == 2
-    assert "unknown decoder name(s) ['svm']" in capsys.readouterr().err
+    assert "--decoders: unknown decoder name(s) ['svm']" in capsys.readouterr().err
     assert main(["compare", "--cells", "place:x", "--decoders", "linear", "--out", str(tmp_path)]) == 2
+    assert "--cells 'place:x': write mixtures as name:count+name:count" in capsys.readouterr().err
 
 
 def test_top_level_name():
     assert placedecode.compare is compare
+
+
+# --------------------------------------------------------------------------- edges
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if anything is simulated: bad input must be refused before any work."""
+    def refuse(**kwargs):
+        raise AssertionError("simulated before the arguments were checked")
+
+    monkeypatch.setattr(placedecode.sim, "simulate_trajectory", refuse)
+
+
+def test_every_error_names_the_argument_the_user_passed(tmp_path, no_simulation):
+    ok = dict(cells="place", decoders={"linear": LinearRegressor()}, progress=False)
+    with pytest.raises(ValueError, match=r"dt=100 s gives 1 time bin\(s\) in minutes=1 .*smaller dt"):
+        compare(minutes=1, dt=100, **ok)  # not "an empty train/test split"
+    with pytest.raises(ValueError, match=r"dt must be a positive, finite number; got inf"):
+        compare(dt=float("inf"), **ok)
+    with pytest.raises(ValueError, match=r"minutes must be a positive, finite number; got nan"):
+        compare(minutes=float("nan"), **ok)
+    with pytest.raises(TypeError, match=r"minutes must be a positive number; got str"):
+        compare(minutes="10", **ok)
+    with pytest.raises(ValueError, match=r"seeds must hold ints in \[0, 2\*\*32\)"):
+        compare(seeds=[10**20], **ok)  # not "random_state must be ..."
+    with pytest.raises(ValueError, match=r"cv=1 cannot split the 6000 time bins: n_splits must be >= 2"):
+        compare(cv=1, **ok)
+    with pytest.raises(ValueError, match=r"train_fraction must be a float in \(0, 1\); got nan"):
+        compare(train_fraction=float("nan"), **ok)
+    with pytest.raises(TypeError, match="backend must be None or a joblib backend name"):
+        compare(backend=3, **ok)
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ValueError, match=r"out '.*a-file' is a file, not a folder"):
+        compare(out=tmp_path / "a-file", **ok)
+    with pytest.raises(ValueError, match=r"out '.*a-file/sweep' cannot be created: '.*a-file' is a file"):
+        compare(out=tmp_path / "a-file" / "sweep", **ok)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing written
+
+
+def test_an_unknown_backend_is_named_before_any_work(no_simulation):
+    with pytest.raises(ValueError, match=r"backend=.nope. cannot be used here: Invalid backend: nope"):
+        compare(cells="place", decoders={"linear": LinearRegressor()}, backend="nope", progress=False)
+
+
+def test_the_results_log_tolerates_any_bytes(tmp_path, counting):
+    kwargs = dict(cells=["place"], n_cells=[4, 9, 16], seeds=[0], minutes=1, progress=False, out=tmp_path)
+    first = compare(decoders={"mean": Counting()}, **kwargs)
+    assert counting.fits == 3
+    log = tmp_path / "results.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    damaged = (lines[0]
+               + lines[1][:20] + b"\xff\xfe" + lines[1][20:]  # a stray non-UTF-8 byte inside a row
+               + b"\x00" * 64 + b"\n"                         # NUL bytes, as a crash can leave
+               + b'{"key": 5}\n[1, 2]\n"text"\n'               # valid JSON, but not a row
+               + b'{"key": "abc", "n_cells": "many", "error": ""}\n'  # a row with a wrong type
+               + lines[2])
+    log.write_bytes(damaged)
+    with pytest.warns(RuntimeWarning, match=r"Ignored 6 unreadable line\(s\) in .*results.jsonl \(line 2, 3, 4, "
+                                            r"5, 6, 7: damaged"):
+        again = compare(decoders={"mean": Counting()}, **kwargs)
+    assert counting.fits == 4  # only the task whose line was damaged ran again
+    same_numbers(first, again)
+    with pytest.warns(RuntimeWarning, match="Ignored 6 unreadable line"):  # resumes again, nothing lost
+        compare(decoders={"mean": Counting()}, **kwargs)
+    assert counting.fits == 4
+
+
+def test_chance_level_is_predicting_the_training_mean_per_fold():
+    from sklearn.neighbors import KNeighborsRegressor
+
+    table = compare(cells=["place", "head_direction"], decoders={"knn": KNeighborsRegressor(),
+                                                                "mean": DummyRegressor()},
+                    n_cells=[16], seeds=[0, 1], cv=2, minutes=1, progress=False)
+    mean = table.where(decoder="mean")
+    np.testing.assert_allclose(mean["chance_error_cm"], mean["error_cm"], rtol=1e-12)
+    chance = table["chance_error_cm"]
+    assert np.all((chance > 20) & (chance < 80))  # cm, a 1 m box
+    assert len({(s, f): c for s, f, c in zip(table["seed"], table["fold"], chance)}) == 4  # one per fold
+    place = table.where(cells="place", decoder="knn")
+    assert np.all(place["error_cm"] < 0.7 * place["chance_error_cm"])  # place cells carry position
+    summary = table.summary()
+    assert "chance_error_cm_mean" in summary.columns
+    lines = table.to_markdown().splitlines()
+    assert lines[0] == "| cells | n_cells | knn | mean | chance |"
+    chance_place = np.mean([np.mean(table.where(cells="place", seed=s, decoder="knn")["chance_error_cm"])
+                            for s in (0, 1)])
+    assert lines[2].endswith(f"| {chance_place:.1f} |")
+    assert "chance: the error of always predicting the training bins' mean position" in lines[-1]
+    assert "chance" in table.to_markdown(layout="long").splitlines()[0]
+    assert "chance" not in table.to_markdown(value="r2").splitlines()[0]
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from pathlib import Path
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from placedecode.experiments import compare
+
+class Sleepy(RegressorMixin, BaseEstimator):
+    def __init__(self, folder=""):
+        self.folder = folder
+
+    def fit(self, X, y):
+        Path(self.folder, f"worker-{os.getpid()}").write_text("fitting")
+        time.sleep(300)
+        return self
+
+    def predict(self, X):
+        return np.zeros((len(X), 2))
+
+compare(cells="place", decoders={"sleepy": Sleepy(sys.argv[1])}, n_cells=[4, 9], seeds=[0], minutes=0.5,
+        n_jobs=2, progress=False)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to tell an exited worker from a running one")
+    pids = []
+    with subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(tmp_path)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as parent:
+        try:
+            deadline = time.monotonic() + 120
+            while len(pids) < 2 and time.monotonic() < deadline and parent.poll() is None:
+                time.sleep(0.1)
+                pids = [int(p.name.split("-")[1]) for p in tmp_path.glob("worker-*")]
+            assert len(pids) == 2, "the two workers did not start fitting"
+            parent.send_signal(signal.SIGKILL)
+            parent.wait(timeout=30)
+            deadline = time.monotonic() + 20
+            while any(_running(p) for p in pids) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not [p for p in pids if _running(p)], "a worker outlived the sweep's process"
+        finally:
+            for pid in pids:
+                if _running(pid):
+                    os.kill(pid, signal.SIGKILL)

@@ -1,10 +1,11 @@
 """Fetch one file from a list of mirrors, verified, written atomically.
 
 The bytes are streamed into a temporary file in the destination folder while their
-SHA-256 is computed; only when the sum matches is the temporary file renamed onto the
-final name (:func:`os.replace`, atomic on POSIX and Windows within one folder). Whatever
-goes wrong (network error, wrong checksum, Ctrl-C) the temporary file is removed, so the
-final name either does not exist or holds the verified file. Two processes downloading
+SHA-256 is computed (:func:`placedecode._io.atomic_path`); only when the sum matches is
+the temporary file renamed onto the final name (:func:`os.replace`, atomic on POSIX and
+Windows within one folder). Whatever goes wrong (network error, wrong checksum, Ctrl-C)
+the temporary file is removed, so the final name either does not exist or holds the
+verified file. Two processes downloading
 the same file at once each write their own temporary file and the last rename wins;
 both are the same verified bytes.
 """
@@ -13,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import os
-import tempfile
 from pathlib import Path
 from urllib.request import Request, urlopen
 
+from .._io import atomic_path
 from ._errors import DownloadError
 
 _CHUNK = 1 << 20  # bytes read per call while streaming
@@ -93,33 +93,20 @@ def download_file(
 
 def _fetch_verified(url: str, sha256: str, final: Path, timeout: float) -> None:
     """Stream ``url`` into a temporary file next to ``final``; rename if it verifies."""
-    fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-    try:
+    with atomic_path(final, suffix=".part") as tmp:  # removed on any error, also Ctrl-C
         digest = hashlib.sha256()
         n_bytes = 0
-        with os.fdopen(fd, "wb") as out:
-            with _urlopen(url, timeout) as response:
-                while chunk := response.read(_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    n_bytes += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        with open(tmp, "wb") as out, _urlopen(url, timeout) as response:
+            while chunk := response.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                n_bytes += len(chunk)
         got = digest.hexdigest()
         if got != sha256:
             raise ValueError(
                 f"SHA-256 mismatch: got {got} for {n_bytes} bytes, expected {sha256} "
                 "(corrupt, truncated or a different file; discarded)"
             )
-        os.chmod(tmp_name, 0o644)  # mkstemp creates 0o600; data files are world-readable
-        os.replace(tmp_name, final)
-        tmp_name = None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
 
 
 def _mkdir_tracked(folder: Path) -> Path | None:

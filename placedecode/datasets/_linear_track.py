@@ -126,7 +126,8 @@ def read_linear_track(root=None) -> LinearTrackFiles:
         The folder with ``spikes.mat`` and ``trajectory.videoPositionTracking``, or a
         parent of it (``<root>/nelpy-linear-track-1d`` or
         ``<root>/hippocampus/nelpy-linear-track-1d``). Default: ``$PLACEDECODE_DATA``
-        (same rule), else ``~/.cache/placedecode/data``.
+        (same rule), else ``~/.cache/placedecode/data``, then, in a source checkout,
+        ``../shared/data`` beside the repository.
 
     Returns
     -------

@@ -7,7 +7,8 @@ Where the files are looked for
   tried first.)
 * else, if the environment variable ``PLACEDECODE_DATA`` is set: the same two places with
   its value in place of ``root``;
-* else ``~/.cache/placedecode/data/<name>``.
+* else ``~/.cache/placedecode/data/<name>``, then, in a source checkout,
+  ``../shared/data/<name>`` beside the repository (the rule of :mod:`placedecode._paths`).
 
 Each file may be gzip-compressed as distributed (``train-images-idx3-ubyte.gz``) or
 decompressed (``train-images-idx3-ubyte``); the images and labels of a split must be in
@@ -35,41 +36,20 @@ from pathlib import Path
 
 import numpy as np
 
+from .._paths import DATA_ENV_VAR as ENV_VAR
+from .._paths import dataset_folders, get_data_home  # noqa: F401 - get_data_home is public here
 from ._download import download_file
 from ._errors import ChecksumError, DatasetError
 from ._idx import is_gzip, parse_idx_with_dims
-from ._registry import IDXDataset, IDXFile, _key, get_dataset, identify_checksum
+from ._registry import IDXDataset, IDXFile, get_dataset, identify_checksum
 
-ENV_VAR = "PLACEDECODE_DATA"
 IMAGES_MAGIC = 0x00000803  # 2051: unsigned bytes, 3 dimensions (n, rows, columns)
 LABELS_MAGIC = 0x00000801  # 2049: unsigned bytes, 1 dimension (n,)
 
 
-def get_data_home() -> Path:
-    """Return the folder that holds one sub-folder per dataset.
-
-    ``$PLACEDECODE_DATA`` if that environment variable is set and not empty, else
-    ``~/.cache/placedecode/data``. The folder is not created here.
-
-    Returns
-    -------
-    path : Path
-        Absolute path, ``~`` expanded.
-    """
-    value = os.environ.get(ENV_VAR, "")
-    if value:
-        return Path(value).expanduser().absolute()
-    return Path.home() / ".cache" / "placedecode" / "data"
-
-
 def _candidate_dirs(key: str, root) -> list[Path]:
-    """Folders where the dataset ``key`` may live, most likely first."""
-    if root is None and not os.environ.get(ENV_VAR):
-        return [get_data_home() / key]
-    base = get_data_home() if root is None else Path(os.fspath(root)).expanduser().absolute()
-    if _key(base.name) == _key(key):
-        return [base, base / key]
-    return [base / key, base]
+    """Folders where the dataset ``key`` may live, most likely first (see :mod:`placedecode._paths`)."""
+    return dataset_folders(key, root)
 
 
 def _find(folder: Path, spec: IDXFile) -> Path | None:

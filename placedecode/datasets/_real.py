@@ -239,25 +239,16 @@ def binned_recording(counts, position, dt, t, cell_types=None, cell_ids=None, **
 
 
 def find_data_folder(root, folder_name, holds, what) -> Path:
-    """The folder ``folder_name`` of a shared dataset: in ``root``, else the data home.
+    """The folder ``folder_name`` of a shared dataset, by the one data-folder rule.
 
-    Looks in ``root`` itself, ``root/<folder_name>`` and ``root/hippocampus/<folder_name>``;
-    without ``root``, in ``$PLACEDECODE_DATA`` (same rule), then ``get_data_home()``.
-    ``holds(folder)`` says whether a candidate has the files; the error names ``what``
-    and every folder tried.
+    The candidates are :func:`placedecode._paths.dataset_folders` (``root``, else
+    ``$PLACEDECODE_DATA``, else the data home and a checkout's ``../shared/data``; each
+    also under ``hippocampus/``); ``holds(folder)`` says whether a candidate has the
+    files. The error names ``what`` and every folder tried.
     """
-    if root is not None:
-        root = Path(root).expanduser()
-        candidates = [root, root / folder_name, root / "hippocampus" / folder_name]
-    else:
-        candidates = []
-        env = os.environ.get("PLACEDECODE_DATA", "")
-        if env:
-            base = Path(env).expanduser()
-            candidates += [base / folder_name, base / "hippocampus" / folder_name]
-        from ._mnist import get_data_home
+    from .._paths import dataset_folders
 
-        candidates.append(get_data_home() / folder_name)
+    candidates = dataset_folders(folder_name, root, groups=("hippocampus",))
     for folder in candidates:
         if holds(folder):
             return folder
@@ -300,7 +291,8 @@ def load_tampuu2019(rat: str = "R2192", root=None):
     root : str or Path, optional
         The folder with the files, or a parent of it (``<root>/tampuu2019-openfield-2d``
         or ``<root>/hippocampus/tampuu2019-openfield-2d``). Default:
-        ``$PLACEDECODE_DATA`` (same rule), else ``~/.cache/placedecode/data``.
+        ``$PLACEDECODE_DATA`` (same rule), else ``~/.cache/placedecode/data``, then, in a
+        source checkout, ``../shared/data`` beside the repository.
 
     Returns
     -------

@@ -40,11 +40,14 @@ sent to the workers once per seed (joblib scatters them). On a cluster each work
 caps its BLAS and torch threads at one, so run one single-threaded worker process per core
 (``threads_per_worker=1``); locally, ``n_jobs`` workers share the machine's cores.
 
-Public names: :func:`compare`, :class:`ComparisonTable`, :func:`make_decoders`,
-:data:`DECODERS`, :data:`COLUMNS`, :data:`TIMING_COLUMNS`.
+Public names: :func:`compare`, :class:`ComparisonTable`, :func:`make_decoders` and
+:data:`DECODERS` (the named presets of :mod:`placedecode.presets`), :data:`COLUMNS`,
+:data:`TIMING_COLUMNS`.
 """
 
-from ._compare import DECODERS, compare, make_decoders, mixture_label
+from ..presets import DECODERS, make_decoders
+from ._checks import mixture_label
+from ._compare import compare
 from ._table import COLUMNS, KEY_COLUMNS, TIMING_COLUMNS, ComparisonTable
 
 __all__ = [

@@ -1,91 +1,60 @@
-"""Keys and the append-only result log that lets an interrupted sweep resume.
+"""The append-only result log that lets an interrupted sweep resume.
 
-Every task gets a key: a SHA-256 of its identity (cells, n_cells, decoder name, seed, fold),
-the decoder's class and parameters, and the run settings (duration, dt, environment, noise,
-max_fr, cross-validation, placedecode version). A finished task is one JSON line in
-``<out>/results.jsonl``, written and flushed as soon as it finishes; a later run with the
-same ``out`` reuses every line whose key matches and whose task did not fail.
+A finished task is one JSON line in ``<out>/results.jsonl``, written and flushed as soon as
+it finishes; a later run with the same ``out`` reuses every line whose key matches and
+whose task did not fail. Keys come from :func:`placedecode._hashing.digest` of the task's
+identity and settings, with :data:`KEY_VERSION` inside, so lines written by an older
+placedecode (other keys) are simply never matched.
+
+The log must survive whatever happens to a file: a line torn by a killed process, a stray
+byte that is not UTF-8, a run of NUL bytes after a crash, a line edited by hand. Each line
+is decoded and checked on its own; a damaged one is skipped and reported (a warning with
+its line number), never fatal, and its task is recomputed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
+import numbers
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ._table import COLUMNS
+
 LOG_NAME = "results.jsonl"
-
-
-def canonical(value):
-    """A JSON-friendly, order-independent description of ``value`` for hashing.
-
-    Estimators become their class and parameters (recursively), RatInABox Environments their
-    parameters and walls, arrays lists, floats their ``repr``; anything else its ``repr``
-    (an object whose repr holds a memory address therefore never matches a previous run,
-    which only costs a recomputation).
-    """
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return canonical(value.tolist())
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    if value is None or isinstance(value, str):
-        return value
-    cls = type(value)
-    name = f"{cls.__module__}.{cls.__qualname__}"
-    if hasattr(value, "get_params"):
-        try:
-            return {"class": name, "params": canonical(value.get_params(deep=False))}
-        except Exception:  # noqa: BLE001 - an odd get_params only costs the resume
-            pass
-    if isinstance(getattr(value, "params", None), dict):  # a RatInABox Environment
-        return {
-            "class": name,
-            "params": canonical(value.params),
-            "walls": canonical(getattr(value, "walls", None)),
-            "holes": canonical(list(getattr(value, "holes", []) or [])),
-        }
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    return repr(value)
-
-
-def digest(value) -> str:
-    """Hex SHA-256 of the canonical JSON of ``value``."""
-    text = json.dumps(canonical(value), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def derive_seed(seed: int, *keys) -> int:
-    """A child seed in ``[0, 2**32)`` of ``seed`` for the stream named by ``keys``.
-
-    The same (seed, keys) always gives the same child, whatever the process or task order.
-    """
-    words = [int(seed)]
-    for key in keys:
-        words.extend(str(key).encode() if isinstance(key, str) else [int(key)])
-        words.append(0)  # separator, so ("ab", "c") and ("a", "bc") differ
-    return int(np.random.SeedSequence(words).generate_state(1, dtype=np.uint32)[0])
+#: Part of every task key; raise it when the meaning of a key's inputs changes.
+KEY_VERSION = 2
 
 
 def _jsonable(value):
     if isinstance(value, (np.floating, float)):
         return float(value)
-    if isinstance(value, (np.integer,)):
+    if isinstance(value, np.integer):
         return int(value)
     return value
+
+
+def _valid(record) -> bool:
+    """Whether a decoded line is a row this placedecode wrote: a str key, typed known columns."""
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
+        return False
+    for column, value in record.items():
+        kind = COLUMNS.get(column, (None,))[0]
+        if value is None or kind is None:
+            continue
+        if isinstance(value, bool):
+            return False
+        if kind is float and not isinstance(value, numbers.Real):
+            return False
+        if kind is int and not isinstance(value, int):
+            return False
+        if kind is str and not isinstance(value, str):
+            return False
+    return True
 
 
 class ResultLog:
@@ -97,29 +66,41 @@ class ResultLog:
         self._fh = None
 
     def load(self) -> dict[str, dict]:
-        """Finished rows by key (the last line wins; failed tasks and torn lines are dropped)."""
-        if not self.path.exists():
+        """Finished rows by key (the last line wins; failed tasks and damaged lines are dropped).
+
+        Raises
+        ------
+        OSError
+            If the log exists but cannot be read (the message names the file and ``out``).
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
             return {}
-        rows, bad = {}, 0
-        with open(self.path, encoding="utf-8") as fh:
-            for line in fh:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    record = json.loads(line)
-                    key = record.pop("key")
-                except (ValueError, KeyError, AttributeError):
-                    bad += 1
-                    continue
-                if record.get("error"):
-                    rows.pop(key, None)  # failed: recompute on resume
-                else:
-                    rows[key] = {k: (math.nan if v is None and k.endswith(("_cm", "_s", "r2")) else v)
-                                 for k, v in record.items()}
+        except OSError as exc:
+            raise OSError(f"out={str(self.folder)!r}: cannot read the results log {self.path} "
+                          f"({exc.strerror or exc}); fix its permissions or pass another out.") from None
+        rows, bad = {}, []
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+                record = None
+            if not _valid(record):
+                bad.append(number)
+                continue
+            key = record.pop("key")
+            if record.get("error"):
+                rows.pop(key, None)  # failed: recompute on resume
+            else:
+                rows[key] = {k: (math.nan if v is None and COLUMNS.get(k, (None,))[0] is float else v)
+                             for k, v in record.items()}
         if bad:
-            warnings.warn(f"Ignored {bad} unreadable line(s) in {self.path} (an interrupted write); "
-                          "those tasks will be recomputed.", RuntimeWarning, stacklevel=3)
+            shown = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+            warnings.warn(f"Ignored {len(bad)} unreadable line(s) in {self.path} (line {shown}: damaged "
+                          "or interrupted writes); those tasks will be recomputed.", RuntimeWarning, stacklevel=3)
         return rows
 
     def __enter__(self):

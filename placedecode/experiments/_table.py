@@ -21,6 +21,8 @@ COLUMNS: dict[str, tuple[type, str]] = {
     "fold": (int, "cross-validation fold (0 for the single time split)"),
     "error_cm": (float, "mean Euclidean decoding error on the test bins, in cm"),
     "median_error_cm": (float, "median decoding error on the test bins, in cm"),
+    "chance_error_cm": (float, "chance level: mean error, in cm, of always predicting the training "
+                               "bins' mean position on the same test bins"),
     "r2": (float, "R² of the decoded position, averaged over the spatial axes"),
     "fit_time_s": (float, "wall time of fit, in seconds"),
     "predict_time_s": (float, "wall time of predict on the test bins, in seconds"),
@@ -51,6 +53,12 @@ def _guess(text: str):
         except ValueError:
             pass
     return text
+
+
+def _nanmean(values) -> float:
+    """Mean of the finite numbers among ``values`` (None and NaN left out); NaN if none."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    return float(np.mean(finite)) if finite else math.nan
 
 
 def _mean_sd(values) -> tuple[float, float]:
@@ -228,13 +236,15 @@ class ComparisonTable:
         -------
         ComparisonTable
             Columns ``*by``, ``n_seeds``, ``<value>_mean``, ``<value>_sd``, ``r2_mean``,
-            ``fit_time_s_mean``, ``predict_time_s_mean`` (those present) and ``n_failed``.
+            ``fit_time_s_mean``, ``predict_time_s_mean``, ``chance_error_cm_mean`` (those
+            present) and ``n_failed``.
         """
         for col in (*by, value, "seed"):
             if col not in self.columns:
                 raise KeyError(f"no column {col!r}; columns are {self.columns}.")
         out = []
-        extra = [c for c in ("r2", "fit_time_s", "predict_time_s") if c in self.columns and c != value]
+        extra = [c for c in ("r2", "fit_time_s", "predict_time_s", "chance_error_cm")
+                 if c in self.columns and c != value]
         for key, rows in self._groups(by).items():
             ok = [r for r in rows if not r.get("error")]
             per_seed: dict = {}
@@ -242,7 +252,7 @@ class ComparisonTable:
                 per_seed.setdefault(r["seed"], []).append(r)
             agg = {k: v for k, v in zip(by, key)}
             agg["n_seeds"] = len(per_seed)
-            seed_means = {c: [np.nanmean([float(r.get(c, math.nan)) for r in rs]) for rs in per_seed.values()]
+            seed_means = {c: [_nanmean([r.get(c) for r in rs]) for rs in per_seed.values()]
                           for c in (value, *extra)}
             agg[f"{value}_mean"], agg[f"{value}_sd"] = _mean_sd(seed_means[value])
             for c in extra:
@@ -286,21 +296,32 @@ class ComparisonTable:
         summary = self.summary(value=value)
         seeds = sorted({r["n_seeds"] for r in summary if r["n_seeds"]}) or [0]
         failed = sum(r["n_failed"] for r in summary)
+        # the chance level beside errors in cm: predicting the training mean (same for every decoder)
+        chance = value == "error_cm" and any(math.isfinite(r.get("chance_error_cm_mean", math.nan))
+                                             for r in summary)
         if layout == "wide":
             decoders = list(dict.fromkeys(r["decoder"] for r in summary))
             table: dict[tuple, dict] = {}
             for r in summary:
-                table.setdefault((r["cells"], r["n_cells"]), {})[r["decoder"]] = cell(
+                entry = table.setdefault((r["cells"], r["n_cells"]), {})
+                entry[r["decoder"]] = cell(
                     r[f"{value}_mean"], r[f"{value}_sd"]) + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
-            header = ["cells", "n_cells", *decoders]
-            body = [[c, n, *(row.get(d, "") for d in decoders)] for (c, n), row in table.items()]
+                if math.isfinite(r.get("chance_error_cm_mean", math.nan)):
+                    entry.setdefault(" chance", cell(r["chance_error_cm_mean"], math.nan))
+            header = ["cells", "n_cells", *decoders, *(["chance"] if chance else [])]
+            body = [[c, n, *(row.get(d, "") for d in decoders), *([row.get(" chance", "")] if chance else [])]
+                    for (c, n), row in table.items()]
         else:
-            header = ["cells", "n_cells", "decoder", "seeds", value, "R²", "fit (s)", "failed"]
+            header = ["cells", "n_cells", "decoder", "seeds", value, *(["chance"] if chance else []), "R²",
+                      "fit (s)", "failed"]
             body = [[r["cells"], r["n_cells"], r["decoder"], r["n_seeds"], cell(r[f"{value}_mean"], r[f"{value}_sd"]),
+                     *([r.get("chance_error_cm_mean", math.nan)] if chance else []),
                      r.get("r2_mean", math.nan), r.get("fit_time_s_mean", math.nan), r["n_failed"]] for r in summary]
         unit = {"error_cm": "cm", "median_error_cm": "cm", "fit_time_s": "s", "predict_time_s": "s"}.get(value, "")
         note = (f"{value}: mean ± sd over {'/'.join(map(str, seeds))} seed(s) (folds averaged within a seed)"
                 + (f"; {unit}." if unit else "."))
+        if chance:
+            note += " chance: the error of always predicting the training bins' mean position."
         if failed:
             note += f" {failed} task(s) failed: see the table's 'error' column."
         return _markdown(header, body, digits) + "\n\n" + note

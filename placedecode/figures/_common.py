@@ -5,16 +5,10 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from .._paths import source_checkout
+
 #: Seed of every figure (simulations and decoders).
 SEED = 0
-
-
-def source_checkout() -> Path | None:
-    """The repository root when placedecode runs from a source checkout, else None."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "placedecode").is_dir():
-        return root
-    return None
 
 
 def default_out_dir() -> Path:

@@ -71,7 +71,7 @@ def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
         window = first_seconds(test, 60)
 
         bar.set_postfix_str("writing the GIF")
-        fig, _ = animate_training(test, frames, window=window, name="numpy", path=out / "learning_animation.gif", fps=4)
+        fig, _ = animate_training(test, frames, window=window, name="numpy-tutorial", path=out / "learning_animation.gif", fps=4)
         plt.close(fig)
         written.append(out / "learning_animation.gif")
         bar.update()
@@ -79,7 +79,7 @@ def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
         shown = [e for e in SNAPSHOTS if e in frames] or [epochs[-1]]
         fig, axes = plt.subplots(1, len(shown), figsize=(3.6 * len(shown), 3.9), layout="constrained", squeeze=False)
         for ax, epoch in zip(axes[0], shown):
-            plot_trajectory(test, frames[epoch], window=window, name="numpy", fig=fig, ax=ax)
+            plot_trajectory(test, frames[epoch], window=window, name="numpy-tutorial", fig=fig, ax=ax)
             ax.set_title(f"epoch {epoch}: {ax.get_title().split(': ', 1)[1]}")
             if ax is not axes[0][0]:
                 ax.set_ylabel("")

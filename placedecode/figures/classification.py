@@ -1,7 +1,8 @@
 """Figure family "classification": the same decoders classifying handwritten digits.
 
 MNIST (the first 10,000 training images; all 10,000 test images) when its files are
-found (``$PLACEDECODE_DATA`` or ``~/.cache/placedecode/data``) or can be downloaded;
+found (``$PLACEDECODE_DATA``, else ``~/.cache/placedecode/data``, then a source checkout's
+``../shared/data``: :mod:`placedecode._paths`) or can be downloaded;
 otherwise scikit-learn's bundled 8 x 8 digits, and the titles say so. The closed-form
 linear classifier (ridge ``alpha=1000``: without it, border pixels that are almost never
 inked get the largest weights and the templates drown; it is also the most accurate) and

@@ -4,9 +4,10 @@ Both figures are sweeps of :func:`placedecode.experiments.compare`: each seed's 
 simulated once and shared by every cell type, population size and decoder; every decoder
 is fitted on the first 80 % of a 5-minute recording and tested on the last 20 %, for three
 seeds, with the tasks spread over two worker processes. To keep the family within a few
-minutes on two cores the networks are small (NumPy: one hidden layer of 64 units, at most
-60 epochs; torch: two layers of 64, at most 30 epochs), so their errors are upper bounds
-on what the default settings reach (see the "training" family).
+minutes on two cores the networks are the small presets ("numpy-small": one hidden layer
+of 64 units, at most 60 epochs; "torch-small": two layers of 64, at most 30 epochs; see
+:mod:`placedecode.presets`), so their errors are upper bounds on what the default settings
+reach (see the "training" family); "knn-20" is k-nearest neighbours with k = 20.
 """
 
 from __future__ import annotations
@@ -43,14 +44,11 @@ def make_decoders() -> dict:
     """
     from sklearn.neighbors import KNeighborsRegressor
 
-    from ..models import LinearRegressor, NumpyMLPRegressor, TorchMLPRegressor
+    from ..presets import make_decoders
 
-    return {
-        "linear-bias": LinearRegressor(fit_intercept=True),
-        "knn": KNeighborsRegressor(n_neighbors=20),
-        "numpy": NumpyMLPRegressor((64,), max_epochs=60),
-        "torch": TorchMLPRegressor((64, 64), max_epochs=30),
-    }
+    decoders = make_decoders(["linear", "numpy-small", "torch-small"])
+    return {"linear": decoders["linear"], "knn-20": KNeighborsRegressor(n_neighbors=20),
+            "numpy-small": decoders["numpy-small"], "torch-small": decoders["torch-small"]}
 
 
 def run_comparison(cells, n_cells, noise, seeds=SEEDS, minutes: float = MINUTES, n_jobs: int = 2,

@@ -28,8 +28,8 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
     """
     import matplotlib.pyplot as plt
 
-    from ..models import LinearRegressor
     from ..plotting import plot_decoders, plot_error_by_position, plot_weight_maps, style
+    from ..presets import make_decoders
 
     out = resolve_out_dir(out_dir)
     written = []
@@ -37,10 +37,8 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         bar.set_postfix_str("fitting")
         rec = tutorial_recording()
         train, test = rec.split(0.8)
-        models = {
-            "linear": LinearRegressor(fit_intercept=False).fit(train.X, train.y),
-            "linear-bias": LinearRegressor(fit_intercept=True).fit(train.X, train.y),
-        }
+        models = {name: model.fit(train.X, train.y)
+                  for name, model in make_decoders(["linear-tutorial", "linear"]).items()}
         bar.update()
         bar.set_postfix_str("drawing")
 
@@ -49,7 +47,7 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         written.append(save(fig, out, "linear_trajectory.png"))
         bar.update()
 
-        fig, _ = plot_weight_maps(models["linear"], rec)
+        fig, _ = plot_weight_maps(models["linear-tutorial"], rec)
         fig.suptitle("the tutorial's W (no bias): weight of each place cell, drawn at its centre")
         written.append(save(fig, out, "linear_weights.png"))
         bar.update()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import SEED, resolve_out_dir, save, source_checkout, steps
+from ._common import SEED, resolve_out_dir, save, steps
 
 NAME = "real"
 
@@ -58,7 +58,7 @@ RIDGE_ALPHA = 100.0
 #: Display name -> name given to :func:`~placedecode.plotting.decoder_color`.
 #: Both priors share the Bayesian decoder's colour (the continuity prior is dashed where the
 #: two share an axis), so no colour depends on the order names are first seen.
-COLOR_KEYS = {"linear": "linear", "Bayes flat": "bayesian", "Bayes continuity": "bayesian",
+COLOR_KEYS = {"ridge": "linear", "Bayes flat": "bayes", "Bayes continuity": "bayes",
               "MLP ±2 s": "torch"}
 
 
@@ -97,22 +97,10 @@ def find_data(data_root=None) -> Path:
         f"(e.g. PLACEDECODE_DATA=shared/data python scripts/fig_real.py), or call "
         f"placedecode.figures.real.make(data_root=...)."
     )
-    if data_root is not None:
-        try:
-            return _tampuu_folder(data_root)
-        except FileNotFoundError as exc:
-            raise FileNotFoundError(f"{exc} {hint}") from None
     try:
-        return _tampuu_folder(None)
+        return _tampuu_folder(data_root)  # the one data-folder rule (placedecode._paths)
     except FileNotFoundError as exc:
-        first = exc
-    repo = source_checkout()
-    if repo is not None:
-        try:
-            return _tampuu_folder(repo.parent / "shared" / "data")
-        except FileNotFoundError:
-            pass
-    raise FileNotFoundError(f"{first} {hint}") from None
+        raise FileNotFoundError(f"{exc} {hint}") from None
 
 
 def _load(rat, folder, max_bins):
@@ -247,14 +235,14 @@ def _error_vs_window(recs, windows, max_epochs, cache, bar):
     from ..metrics import decoding_error
     from ..models import BayesianDecoder
 
-    names = ("linear", "Bayes flat", "MLP")
+    names = ("ridge", "Bayes flat", "MLP")
     errors = {n: np.zeros((len(recs), len(windows))) for n in names}
     continuity = np.zeros(len(recs))
     for r, (rat, (train, test)) in enumerate(recs.items()):
         bar.set_postfix_str(f"windows, {rat}")
         for w_i, w in enumerate(windows):
             models = {
-                "linear": _linear(w),
+                "ridge": _linear(w),
                 "Bayes flat": BayesianDecoder(dt=train.dt, **{**FLAT, "window": int(w)}),
             }
             for name, model in models.items():
@@ -276,8 +264,8 @@ def _draw_error_vs_window(rats, windows, errors, continuity, dt):
     from ..plotting import decoder_color
     from ..plotting._style import plain_log_ticks
 
-    keys = {"linear": "linear", "Bayes flat": "bayesian", "MLP": "torch"}
-    labels = {"linear": "linear (ridge) on lagged bins", "Bayes flat": "Bayes flat prior, summed counts",
+    keys = {"ridge": "linear", "Bayes flat": "bayes", "MLP": "torch"}
+    labels = {"ridge": "linear (ridge) on lagged bins", "Bayes flat": "Bayes flat prior, summed counts",
               "MLP": "MLP (256, 256) on lagged bins"}
     fig, ax = plt.subplots(figsize=(6.4, 4.3), layout="constrained")
     w = np.asarray(windows, dtype=float)
@@ -352,7 +340,7 @@ def make(out_dir=None, progress: bool = True, data_root=None, *, rats=None, wind
         recs = {rat: _load(rat, folder, max_bins).split(0.8) for rat in dict.fromkeys((RAT, *rats))}
         train, test = recs[RAT]
         models = {
-            "linear": LinearRegressor(fit_intercept=True, alpha=RIDGE_ALPHA),
+            "ridge": LinearRegressor(fit_intercept=True, alpha=RIDGE_ALPHA),
             "Bayes flat": _bayes(train, "flat"),
             "Bayes continuity": _bayes(train, "continuity"),
         }

@@ -32,12 +32,10 @@ FILES = {
 
 def fit_networks(train, progress: bool = False) -> dict:
     """The NumPy and torch regressors with default settings, seed :data:`SEED`, fitted on ``train``."""
-    from ..models import NumpyMLPRegressor, TorchMLPRegressor
+    from ..presets import make_decoders
 
-    return {
-        "numpy": NumpyMLPRegressor(random_state=SEED, verbose=progress).fit(train.X, train.y),
-        "torch": TorchMLPRegressor(random_state=SEED, verbose=progress).fit(train.X, train.y),
-    }
+    return {name: model.set_params(verbose=progress).fit(train.X, train.y)
+            for name, model in make_decoders(["numpy", "torch"], random_state=SEED).items()}
 
 
 def make(out_dir=None, progress: bool = True) -> list[Path]:
@@ -52,7 +50,6 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
     import numpy as np
 
     from ..metrics import decoding_error
-    from ..models import LinearRegressor
     from ..plotting import (
         plot_decoders,
         plot_error_by_position,
@@ -61,6 +58,7 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         plot_weight_maps,
         style,
     )
+    from ..presets import make_decoders
 
     out = resolve_out_dir(out_dir)
     written = []
@@ -68,10 +66,8 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         bar.set_postfix_str("training the networks")
         rec = tutorial_recording()
         train, test = rec.split(0.8)
-        linear = {
-            "linear": LinearRegressor().fit(train.X, train.y),
-            "linear-bias": LinearRegressor(fit_intercept=True).fit(train.X, train.y),
-        }
+        linear = {name: model.fit(train.X, train.y)
+                  for name, model in make_decoders(["linear-tutorial", "linear"]).items()}
         networks = fit_networks(train, progress=progress)
         bar.update()
         bar.set_postfix_str("drawing")
@@ -82,7 +78,7 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         written.append(save(fig, out, "training_curves.png"))
         bar.update()
 
-        predictions = {"linear-bias": linear["linear-bias"].predict(test.X)}
+        predictions = {"linear": linear["linear"].predict(test.X)}
         predictions.update({name: m.predict(test.X) for name, m in networks.items()})
         fig, _ = plot_decoders(test, predictions, window=first_seconds(test, 60))
         written.append(save(fig, out, "training_decoders.png"))

@@ -29,17 +29,18 @@ __all__ = [
 #: Colour of the true (recorded) position in trajectory plots.
 TRUE_COLOR = "#222222"
 
-#: A colour per decoder family (Okabe-Ito palette). Names are matched after
-#: :func:`_normalise` (lower case, ``_``/spaces -> ``-``), so ``"Linear"`` and ``"linear"``
-#: share a colour.
+#: A colour per decoder family (Okabe-Ito palette), keyed by the preset names of
+#: :mod:`placedecode.presets`. Names are matched after :func:`_normalise` (lower case,
+#: ``_``/spaces -> ``-``), so ``"Linear"`` and ``"linear"`` share a colour; a preset's
+#: variants (``"numpy-small"``, ``"torch-small"`` ...) take their family's colour.
 DECODER_COLORS: dict[str, str] = {
     "linear": "#0072B2",  # blue
-    "linear-bias": "#56B4E9",  # sky blue
+    "linear-tutorial": "#56B4E9",  # sky blue: the tutorial's closed form without a bias
     "numpy": "#D55E00",  # vermillion
     "torch": "#009E73",  # bluish green
     "knn": "#CC79A7",  # reddish purple
     "sklearn-mlp": "#E69F00",  # orange
-    "bayesian": "#882255",  # wine
+    "bayes": "#882255",  # wine
 }
 
 #: Other spellings of the decoders above (estimator class names included).
@@ -49,8 +50,11 @@ _ALIASES = {
     "linear-regression": "linear",
     "linearregression": "linear",
     "ridge": "linear",
-    "linear-with-bias": "linear-bias",
-    "linear-(bias)": "linear-bias",
+    "linear-bias": "linear",  # "linear" fits a bias (placedecode.presets)
+    "linear-with-bias": "linear",
+    "linear-(bias)": "linear",
+    "linear-nobias": "linear-tutorial",
+    "linear-no-bias": "linear-tutorial",
     "numpy-mlp": "numpy",
     "numpymlpregressor": "numpy",
     "numpymlpclassifier": "numpy",
@@ -63,8 +67,13 @@ _ALIASES = {
     "mlpregressor": "sklearn-mlp",
     "mlpclassifier": "sklearn-mlp",
     "sklearn": "sklearn-mlp",
-    "bayes": "bayesian",
-    "bayesiandecoder": "bayesian",
+    "bayesian": "bayes",
+    "bayesiandecoder": "bayes",
+    "numpy-small": "numpy",
+    "numpy-tutorial": "numpy",
+    "torch-small": "torch",
+    "torch-tutorial": "torch",
+    "knn-20": "knn",
 }
 
 #: Colours handed out, in order, to decoder names not in :data:`DECODER_COLORS`.

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import numpy as np
+
+from .._hashing import canonical, digest  # noqa: F401 - digest re-exported for the cache key
 
 
 def make_environment(environment=None):
@@ -40,26 +39,9 @@ def make_environment(environment=None):
     )
 
 
-def _canonical(value):
-    """JSON-friendly, order-independent form of parameters (arrays become lists)."""
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _canonical(value.tolist())
-    if isinstance(value, (np.floating, float)):
-        return float(repr(float(value))) if np.isfinite(value) else str(value)
-    if isinstance(value, (np.integer, int, bool, np.bool_)):
-        return int(value) if not isinstance(value, (bool, np.bool_)) else bool(value)
-    if value is None or isinstance(value, str):
-        return value
-    return repr(value)
-
-
 def environment_fingerprint(env) -> dict:
     """Everything about an Environment that affects an Agent's path, as plain data."""
-    return _canonical(
+    return canonical(
         {
             "params": {k: v for k, v in env.params.items()},
             "walls": np.asarray(env.walls) if getattr(env, "walls", None) is not None else None,
@@ -67,9 +49,3 @@ def environment_fingerprint(env) -> dict:
             "extent": np.asarray(env.extent),
         }
     )
-
-
-def digest(obj) -> str:
-    """SHA-256 hex digest of the canonical JSON of ``obj``."""
-    text = json.dumps(_canonical(obj), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -13,7 +13,8 @@ import secrets
 
 import numpy as np
 
-_MAX_SEED = 2**32  # np.random.seed accepts [0, 2**32)
+from .._hashing import MAX_SEED as _MAX_SEED  # np.random.seed accepts [0, 2**32)
+from .._hashing import derive_seed  # noqa: F401 - re-exported: the one definition of child seeds
 
 
 def resolve_seed(random_state, name: str = "random_state") -> int:
@@ -43,17 +44,6 @@ def resolve_seed(random_state, name: str = "random_state") -> int:
         f"{name} must be None, an int, a numpy.random.Generator or a "
         f"numpy.random.RandomState; got {type(random_state).__name__}."
     )
-
-
-def derive_seed(seed: int, *keys: int | str) -> int:
-    """A child seed of ``seed`` for an independent stream named by ``keys``."""
-    ints = [seed]
-    for key in keys:
-        if isinstance(key, str):
-            ints.extend(key.encode())
-        else:
-            ints.append(int(key))
-    return int(np.random.SeedSequence(ints).generate_state(1, dtype=np.uint32)[0])
 
 
 @contextlib.contextmanager
