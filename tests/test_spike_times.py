@@ -158,6 +158,7 @@ def test_bad_input_gets_a_clear_error_naming_the_argument(change, error, match):
         from_spike_times(args["spike_times"], args["position_times"], args["positions"], args["bin_size"], **kwargs)
 
 
+@pytest.mark.filterwarnings("ignore::placedecode.datasets.DataWarning")  # at 87 "m/s" every step is a jump
 def test_unsorted_tracking_and_implausible_span_warning():
     trains, t, x = _session()
     with pytest.raises(ValueError, match="position_times are not sorted"):
