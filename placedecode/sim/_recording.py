@@ -70,8 +70,8 @@ class Recording:
     metadata : dict
         Provenance of a real session: the source, the epochs as ``(n_epochs, 2)`` start/stop
         times in seconds (``"epochs"``) and their names (``"epoch_names"``), the units and
-        scale of the positions, and what was done to the tracking (``"tracking"``, a
-        :class:`~placedecode.datasets.TrackingReport`). Shared, not copied, by slices.
+        scale of the positions, and what was done to the tracking and bins (``"report"``, a
+        :class:`~placedecode.datasets.RecordingReport`). Shared, not copied, by slices.
     """
 
     rates: np.ndarray
