@@ -51,7 +51,7 @@ cross-validation over the training data (see :mod:`placedecode.models._bayes_sel
 windows of up to 2 s of bins (from ``dt``; 1-9 bins when ``dt`` is None) and smoothings of
 0.5, 1 or 2 grid bins. On rats R2192 and R2217 of Tampuu et al. (200-ms bins) this picks 9
 bins (1.8 s) and gives 17.1 and 19.7 cm, against 17.4 and 19.8 cm for the flat-prior
-decoder tuned by the benchmark's outer search (34 and 33 cm with window 1); on the
+decoder tuned by the benchmark's outer search (R2192 with window 1: 34 cm); on the
 benchmark's simulated Poisson place cells it matches that decoder (5.1 cm).
 ``window_`` and ``smoothing_`` hold the values used.
 
