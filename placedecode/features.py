@@ -41,7 +41,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["TimeWindow", "block_starts", "lagged"]
+from ._pynapple import pynapple_aware
+
+__all__ = ["TimeWindow", "block_labels", "block_starts", "lagged"]
 
 
 def block_starts(n_samples, groups=None, times=None, max_step=None):
@@ -55,21 +57,46 @@ def block_starts(n_samples, groups=None, times=None, max_step=None):
     times : array-like of shape (n_samples,), optional
         Row times; a block starts wherever ``times[i] - times[i - 1]`` exceeds ``max_step``
         (default 1.5 x the median positive step) or is not positive.
+
+    Examples
+    --------
+    >>> block_starts(6, groups=[0, 0, 1, 1, 1, 0])
+    array([0, 2, 5])
+    >>> block_starts(5, times=[0.0, 0.2, 0.4, 1.4, 1.6])   # a gap after 0.4 s
+    array([0, 3])
     """
-    starts = {0} if n_samples else set()
+    new_block = np.zeros(n_samples, dtype=bool)
+    if n_samples:
+        new_block[0] = True
     if groups is not None:
         g = np.asarray(groups)
         if g.shape != (n_samples,):
             raise ValueError(f"groups must have shape (n_samples,) = ({n_samples},); got {g.shape}.")
-        starts |= set((np.flatnonzero(g[1:] != g[:-1]) + 1).tolist())
+        new_block[1:] |= g[1:] != g[:-1]
     if times is not None and n_samples > 1:
         t = np.asarray(times, dtype=np.float64)
+        if t.shape != (n_samples,):
+            raise ValueError(f"times must have shape (n_samples,) = ({n_samples},); got {t.shape}.")
         step = np.diff(t)
         if max_step is None:
             positive = step[step > 0]
             max_step = 1.5 * float(np.median(positive)) if positive.size else 0.0
-        starts |= set((np.flatnonzero((step > max_step) | (step <= 0)) + 1).tolist())
-    return np.array(sorted(starts), dtype=int)
+        new_block[1:] |= (step > max_step) | (step <= 0)
+    return np.flatnonzero(new_block)
+
+
+def block_labels(n_samples, groups=None, times=None, max_step=None):
+    """Block of every row, shape (n_samples,), ints 0, 1, ... (see :func:`block_starts`).
+
+    Examples
+    --------
+    >>> block_labels(6, groups=["run", "run", "rest", "rest", "rest", "run"])
+    array([0, 0, 1, 1, 1, 2])
+    """
+    labels = np.zeros(n_samples, dtype=np.int64)
+    starts = block_starts(n_samples, groups=groups, times=times, max_step=max_step)
+    labels[starts[1:]] = 1
+    return np.cumsum(labels)
 
 
 def lagged(X, past, future, step=1, starts=None, pad="edge"):
@@ -112,6 +139,7 @@ def lagged(X, past, future, step=1, starts=None, pad="edge"):
     return out
 
 
+@pynapple_aware
 class TimeWindow(TransformerMixin, BaseEstimator):
     """Lagged copies of the inputs over a window of time bins, never across a block edge.
 

@@ -1,7 +1,9 @@
 """Decoding metrics: position error in centimetres, per-axis R², and a scikit-learn scorer.
 
 Positions go in as metres, in scikit-learn's layout: ``(n_samples, D)`` for D spatial
-dimensions, or ``(n_samples,)`` for a 1-D track. Errors come out in centimetres.
+dimensions, or ``(n_samples,)`` for a 1-D track. Errors come out in centimetres. True
+positions spanning more than 100 m are taken for a unit mistake (centimetres or pixels
+passed as metres) and warned about: the errors would be 100 times too large.
 
 Examples
 --------
@@ -17,8 +19,12 @@ array([5., 0.])
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.metrics import make_scorer, r2_score
+
+from ._units import MAX_SPAN_M, span
 
 __all__ = ["decoding_error", "r2_per_axis", "decoding_error_scorer"]
 
@@ -52,6 +58,15 @@ def _check_positions(y_true, y_pred):
             f"y_true and y_pred must have the same shape; got {np.shape(y_true)} and "
             f"{np.shape(y_pred)}."
         )
+    extent = span(arrays[0])
+    if extent > MAX_SPAN_M:
+        warnings.warn(
+            f"y_true spans {extent:.4g} 'metres': positions must be in metres (errors come out "
+            f"in cm). If these are centimetres, divide them by 100 (pixels: by the pixels per "
+            f"metre) before scoring.",
+            UserWarning,
+            stacklevel=3,
+        )
     return arrays
 
 
@@ -61,7 +76,8 @@ def decoding_error(y_true, y_pred, reduce="mean"):
     Parameters
     ----------
     y_true : array-like of shape (n_samples, D) or (n_samples,)
-        True positions in metres.
+        True positions in metres (a span over 100 m warns: centimetres or pixels passed
+        by mistake).
     y_pred : array-like of the same shape
         Decoded positions in metres.
     reduce : {"mean", "median", None}, default="mean"
@@ -77,6 +93,11 @@ def decoding_error(y_true, y_pred, reduce="mean"):
     ValueError
         If the shapes differ, are not 1-D/2-D, are empty, or contain NaN/inf; or if
         ``reduce`` is not one of the allowed values.
+
+    Warns
+    -----
+    UserWarning
+        If ``y_true`` spans more than 100 m: the positions are probably not in metres.
 
     Examples
     --------

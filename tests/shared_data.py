@@ -19,3 +19,9 @@ needs_tampuu = pytest.mark.skipif(
     not (TAMPUU / "R2192_1x200_at5_step200_bin100-RAW_feat.dat").is_file(),
     reason=f"Tampuu et al. 2019 data not found at {TAMPUU} (set $PLACEDECODE_TEST_DATA)",
 )
+
+LINEAR_TRACK = SHARED_DATA / "hippocampus" / "nelpy-linear-track-1d"
+needs_linear_track = pytest.mark.skipif(
+    not (LINEAR_TRACK / "spikes.mat").is_file(),
+    reason=f"nelpy linear-track data not found at {LINEAR_TRACK} (set $PLACEDECODE_TEST_DATA)",
+)

@@ -88,3 +88,16 @@ def test_public_names():
     assert placedecode.decoding_error is decoding_error
     assert placedecode.r2_per_axis is r2_per_axis
     assert placedecode.decoding_error_scorer is decoding_error_scorer
+
+
+def test_decoding_error_expects_metres_and_warns_on_centimetres():
+    rng = np.random.default_rng(0)
+    y_m = rng.uniform(0, 1.1, size=(50, 2))  # a 1.1 m box, in metres: silent
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert decoding_error(y_m, y_m + 0.01) == pytest.approx(100 * np.sqrt(2) * 0.01)
+    with pytest.warns(UserWarning, match="y_true spans 1.* 'metres'.*divide them by 100"):
+        error = decoding_error(100 * y_m, 100 * y_m + 1)  # the same box in cm
+    assert error == pytest.approx(100 * np.sqrt(2))  # 100 times too large: hence the warning

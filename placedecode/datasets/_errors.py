@@ -5,6 +5,8 @@
                                     truncated, inconsistent dimensions or counts
 ``ChecksumError``  ``DatasetError`` a file's SHA-256 differs from the known one
 ``DownloadError``  ``OSError``      no mirror delivered a verified file
+``DataWarning``    ``UserWarning``  a recording was loaded, but some of it was faulty
+                                    or left out (glitchy tracking, silent units)
 =================  ===============  ==================================================
 
 A missing file raises the built-in :class:`FileNotFoundError`. Every message names the
@@ -41,3 +43,13 @@ class DownloadError(OSError):
 
     def __str__(self) -> str:  # OSError's own __str__ would prepend errno fields
         return self.args[0]
+
+
+class DataWarning(UserWarning):
+    """A recording loaded, but part of it was faulty or left out.
+
+    Raised (as a warning) by :func:`~placedecode.datasets.from_spike_times` and
+    :func:`~placedecode.datasets.linearize` with a one-paragraph summary: tracking samples
+    dropped (repeated timestamps, NaN, frozen, out of the arena, glitches), bins without a
+    position, units that never fire. The full account is ``rec.metadata["report"]``.
+    """

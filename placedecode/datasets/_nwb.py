@@ -28,16 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .._units import METRES_PER_UNIT, metres_per_unit
 from ._errors import DatasetError
+from ._tracking import position_at
 
 __all__ = ["load_nwb"]
-
-#: Metres per unit of the spellings a SpatialSeries ``unit`` may use (lower-cased).
-_METRES_PER_UNIT = {
-    **dict.fromkeys(("m", "meter", "meters", "metre", "metres"), 1.0),
-    **dict.fromkeys(("cm", "centimeter", "centimeters", "centimetre", "centimetres"), 0.01),
-    **dict.fromkeys(("mm", "millimeter", "millimeters", "millimetre", "millimetres"), 0.001),
-}
 
 _INSTALL_HINT = 'Reading NWB files needs pynwb: pip install "placedecode[nwb]" (or pip install pynwb).'
 
@@ -53,25 +48,15 @@ def _import_pynwb():
 def _metres_per_unit(unit, given):
     """Metres per data unit: from ``given`` (name or number) if set, else the file's ``unit``."""
     if given is not None:
-        if isinstance(given, numbers.Real) and not isinstance(given, bool):
-            if not np.isfinite(given) or given <= 0:
-                raise ValueError(f"position_unit as a number is metres per unit (> 0); got {given!r}.")
-            return float(given)
-        key = str(given).strip().lower()
-        if key not in _METRES_PER_UNIT:
-            raise ValueError(
-                f"position_unit={given!r} is not a known length unit; use one of "
-                f"{sorted(set(_METRES_PER_UNIT))} or a number of metres per unit."
-            )
-        return _METRES_PER_UNIT[key]
+        return metres_per_unit(given)
     key = str(unit).strip().lower()
-    if key not in _METRES_PER_UNIT:
+    if key not in METRES_PER_UNIT:
         raise ValueError(
             f"the position series' unit is {unit!r}, which is not a known length unit "
-            f"(known: {sorted(set(_METRES_PER_UNIT))}). Pass position_unit= the unit of the "
+            f"(known: {sorted(set(METRES_PER_UNIT))}). Pass position_unit= the unit of the "
             f"data (e.g. 'cm') or a number of metres per unit (e.g. 1/350 for 350 px/m)."
         )
-    return _METRES_PER_UNIT[key]
+    return METRES_PER_UNIT[key]
 
 
 def _position_series(nwbfile):
@@ -170,29 +155,6 @@ def _spike_trains(units_table, units):
     starts = np.r_[0, ends[:-1]]
     trains = [flat[starts[r]:ends[r]] for r in rows]
     return trains, ids[rows]
-
-
-def _position_at(t_samples, data, t_query, max_gap):
-    """Linear interpolation of ``data`` (n, D) at ``t_query``, NaN inside long gaps.
-
-    Samples with NaN in any column are dropped first; a query time whose nearest valid
-    samples on either side are more than ``max_gap`` seconds apart gets NaN.
-    """
-    valid = np.all(np.isfinite(data), axis=1) & np.isfinite(t_samples)
-    tv, dv = t_samples[valid], data[valid]
-    out = np.full((len(t_query), data.shape[1]), np.nan)
-    if len(tv) == 0:
-        return out
-    for d in range(data.shape[1]):
-        out[:, d] = np.interp(t_query, tv, dv[:, d])
-    j = np.searchsorted(tv, t_query, side="right")
-    exact = (j > 0) & (tv[np.clip(j - 1, 0, len(tv) - 1)] == t_query)
-    before = tv[np.clip(j - 1, 0, len(tv) - 1)]
-    after = tv[np.clip(j, 0, len(tv) - 1)]
-    outside = (j == 0) | ((j == len(tv)) & ~exact)
-    too_long = ~exact & (after - before > max_gap)
-    out[outside | too_long] = np.nan
-    return out
 
 
 def load_nwb(
@@ -357,7 +319,7 @@ def _load(nwbfile, bin_size, position, units, t_start, t_stop, position_unit, ma
         counts[:, j] = np.bincount(k, minlength=n_bins)
 
     centres = t0 + (np.arange(n_bins) + 0.5) * bin_size
-    pos = _position_at(ts, data, centres, float(max_gap))
+    pos = position_at(ts, data, centres, float(max_gap))
     missing = ~np.all(np.isfinite(pos), axis=1)
     if missing.any() and not allow_nan_position:
         first = int(np.flatnonzero(missing)[0])

@@ -7,13 +7,16 @@ metrics and plots as a simulation. The conventions are those of a Poisson simula
 * ``rates`` is ``counts / dt`` in Hz, ``(N_cells, T)``; ``true_rates`` is the same array
   (the noiseless rates of a real cell are unknown);
 * ``noise="poisson"``, so ``rec.spike_counts`` gives the integer counts back;
-* ``position`` is ``(D, T)`` in metres (converted from ``position_unit``);
+* ``position`` is ``(D, T)`` in metres (converted from ``position_unit``, which must be
+  given: ``"m"``, ``"cm"``, ``"mm"`` or ``"px"`` with ``scale`` pixels per metre; positions
+  spanning under 5 cm after conversion are refused and over 100 m warned about);
 * ``t`` is the start time of each bin in seconds (``t0 + dt * arange(T)`` unless given);
 * ``cell_types`` is ``"unit"`` for every cell (real units carry no type label) unless
   given; ``environment`` is None (rate maps use the range of the positions).
 
 =======================  ==================================================================
 ``load_binned``          arrays or text/.npy files of counts (T, N) and positions (T, D)
+``from_spike_times``     spike times per unit + tracked positions -> binned (see there)
 ``load_tampuu2019``      one rat of Tampuu et al. 2019 (4 rats, 26-63 hippocampal units,
                          200-ms bins, 1 m open field)
 ``TAMPUU2019_RATS``      the rats' names, ``("R2192", "R2217", "R2336", "R2337")``
@@ -28,11 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .._units import check_span, metres_per_unit
 from ._errors import DatasetError
 
 __all__ = ["load_binned", "load_tampuu2019", "TAMPUU2019_RATS", "TAMPUU2019_FOLDER"]
 
-_UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}
 TAMPUU2019_RATS = ("R2192", "R2217", "R2336", "R2337")
 TAMPUU2019_FOLDER = "tampuu2019-openfield-2d"
 _TAMPUU_STEM = "{rat}_1x200_at5_step200_bin100-RAW"
@@ -63,7 +66,8 @@ def load_binned(
     position,
     dt: float,
     *,
-    position_unit: str = "cm",
+    position_unit=None,
+    scale=None,
     t0: float = 0.0,
     t=None,
     cell_types=None,
@@ -83,8 +87,13 @@ def load_binned(
         Position of the animal in each bin, in ``position_unit``; D = 1 (track) or 2.
     dt : float
         Bin width in seconds (> 0).
-    position_unit : {"cm", "m", "mm"}, default="cm"
-        Unit of ``position``; the Recording holds metres.
+    position_unit : {"m", "cm", "mm", "px"} or float
+        Unit of ``position`` (required: no default can guess it); the Recording holds
+        metres. ``"px"`` needs ``scale``; a number is metres per unit. Positions spanning
+        under 5 cm after conversion raise an error, over 100 m a warning: both mean a
+        wrong unit.
+    scale : float, optional
+        Pixels per metre, with ``position_unit="px"``.
     t0 : float, default=0.0
         Start time of the first bin in seconds (ignored when ``t`` is given).
     t : array-like of shape (T,), optional
@@ -110,7 +119,8 @@ def load_binned(
     ------
     ValueError
         Shapes that do not match (the message says which axis), negative, non-integer or
-        non-finite counts, NaN positions (unless allowed), a bad ``dt`` or unit.
+        non-finite counts, NaN positions (unless allowed), a bad ``dt`` or unit, a missing
+        ``position_unit``, positions spanning under 5 cm after conversion.
     FileNotFoundError
         A path that does not exist.
 
@@ -119,17 +129,19 @@ def load_binned(
     >>> import numpy as np
     >>> from placedecode.datasets import load_binned
     >>> counts = np.array([[0, 2], [1, 0], [3, 1]])      # 3 bins, 2 cells
-    >>> pos = np.array([[10.0, 20.0], [12.0, 21.0], [15.0, 22.0]])   # cm
-    >>> rec = load_binned(counts, pos, dt=0.2)
+    >>> pos = np.array([[10.0, 20.0], [42.0, 21.0], [15.0, 60.0]])   # cm
+    >>> rec = load_binned(counts, pos, dt=0.2, position_unit="cm")
     >>> rec.rates[:, 0], rec.position[:, 0], rec.spike_counts[1]
     (array([ 0., 10.]), array([0.1, 0.2]), array([2, 0, 1]))
     """
-    from ..sim import Recording
-
     if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not np.isfinite(dt) or dt <= 0:
         raise ValueError(f"dt must be a positive number of seconds; got {dt!r}.")
-    if position_unit not in _UNITS:
-        raise ValueError(f"position_unit must be one of {sorted(_UNITS)}; got {position_unit!r}.")
+    if position_unit is None:
+        raise ValueError(
+            "load_binned needs position_unit=, the unit of position: 'm', 'cm', 'mm', or 'px' "
+            "with scale= pixels per metre (e.g. position_unit='cm' for the Tampuu et al. files)."
+        )
+    factor = metres_per_unit(position_unit, scale)
     C = _read_array(counts, "counts")
     P = _read_array(position, "position")
     if C.ndim != 2:
@@ -169,7 +181,7 @@ def load_binned(
             f"counts must be whole numbers (spikes per bin); got {C[tuple(bad)]} at bin "
             f"{bad[0]}, cell {bad[1]}. Pass check_integer=False for smoothed counts."
         )
-    P = np.asarray(P, dtype=np.float64) * _UNITS[position_unit]
+    P = np.asarray(P, dtype=np.float64) * factor
     nan_rows = ~np.all(np.isfinite(P), axis=1)
     if nan_rows.any() and not allow_nan_position:
         raise ValueError(
@@ -177,6 +189,7 @@ def load_binned(
             f"{int(np.flatnonzero(nan_rows)[0])}). Drop those bins, or pass "
             f"allow_nan_position=True and remove them before fitting."
         )
+    check_span(P, position_unit)
     if t is None:
         times = float(t0) + float(dt) * np.arange(T)
     else:
@@ -185,6 +198,20 @@ def load_binned(
             raise ValueError(f"t must have shape (T,) = ({T},); got {times.shape}.")
         if T > 1 and not np.all(np.diff(times) > 0):
             raise ValueError("t must be strictly increasing (bin times in seconds).")
+    return binned_recording(C, P, float(dt), times, cell_types, cell_ids)
+
+
+def binned_recording(counts, position, dt, t, cell_types=None, cell_ids=None, **fields):
+    """The Recording of checked arrays: counts (T, N), position (T, D) metres, t (T,) s.
+
+    The one place that sets the conventions of real data (rates = counts / dt in Hz,
+    ``noise="poisson"``, cell type ``"unit"``, ids in ``cell_params["unit_id"]``);
+    ``fields`` go to the Recording unchanged (``epoch``, ``velocity``, ``metadata``).
+    """
+    from ..sim import Recording
+
+    C = np.asarray(counts, dtype=np.float64)
+    N = C.shape[1]
     if cell_types is None:
         types = np.full(N, "unit")
     else:
@@ -201,30 +228,44 @@ def load_binned(
     return Recording(
         rates=rates,
         true_rates=rates,
-        position=P.T.copy(),
-        t=times,
+        position=np.asarray(position, dtype=np.float64).T.copy(),
+        t=np.asarray(t, dtype=np.float64),
         dt=float(dt),
         cell_types=types,
         cell_params=params,
         noise="poisson",
+        **fields,
+    )
+
+
+def find_data_folder(root, folder_name, holds, what) -> Path:
+    """The folder ``folder_name`` of a shared dataset, by the one data-folder rule.
+
+    The candidates are :func:`placedecode._paths.dataset_folders` (``root``, else
+    ``$PLACEDECODE_DATA``, else the data home and a checkout's ``../shared/data``; each
+    also under ``hippocampus/``); ``holds(folder)`` says whether a candidate has the
+    files. The error names ``what`` and every folder tried.
+    """
+    from .._paths import dataset_folders
+
+    candidates = dataset_folders(folder_name, root, groups=("hippocampus",))
+    for folder in candidates:
+        if holds(folder):
+            return folder
+    tried = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(
+        f"{what} not found; looked in: {tried}. Pass root= the folder that holds them (e.g. "
+        f"'shared/data/hippocampus/{folder_name}')."
     )
 
 
 def _tampuu_folder(root) -> Path:
     """The folder holding the Tampuu et al. 2019 files (see :func:`load_tampuu2019`)."""
-    from .._paths import dataset_folders
-
-    candidates = dataset_folders(TAMPUU2019_FOLDER, root, groups=("hippocampus",))
-    for folder in candidates:
-        if (folder / f"{_TAMPUU_STEM.format(rat=TAMPUU2019_RATS[0])}_feat.dat").is_file() or any(
-            folder.glob("*_1x200_*_feat.dat")
-        ):
-            return folder
-    tried = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(
-        f"Tampuu et al. 2019 open-field files (*_feat.dat, *_pos.dat) not found; looked in: "
-        f"{tried}. Pass root= the folder that holds them (e.g. "
-        f"'shared/data/hippocampus/{TAMPUU2019_FOLDER}')."
+    return find_data_folder(
+        root, TAMPUU2019_FOLDER,
+        lambda folder: (folder / f"{_TAMPUU_STEM.format(rat=TAMPUU2019_RATS[0])}_feat.dat").is_file()
+        or any(folder.glob("*_1x200_*_feat.dat")),
+        "Tampuu et al. 2019 open-field files (*_feat.dat, *_pos.dat)",
     )
 
 

@@ -61,6 +61,17 @@ class Recording:
         Description of the observation noise (``"none"``, ``"poisson"``, ``"gaussian(...)"``).
     seed : int or None
         Seed of the cells and noise (``record``'s ``random_state``).
+    populations : list of Population
+        The RatInABox Neurons behind the rows (simulations only).
+    epoch : ndarray of int, shape (T,)
+        Epoch of every bin (0, 1, ...: the interval of ``epochs`` a real session was cut
+        into, see :func:`~placedecode.datasets.from_spike_times`); all 0 by default. Bins of
+        different epochs never share a block (see :attr:`blocks`).
+    metadata : dict
+        Provenance of a real session: the source, the epochs as ``(n_epochs, 2)`` start/stop
+        times in seconds (``"epochs"``) and their names (``"epoch_names"``), the units and
+        scale of the positions, and what was done to the tracking and bins (``"report"``, a
+        :class:`~placedecode.datasets.RecordingReport`). Shared, not copied, by slices.
     """
 
     rates: np.ndarray
@@ -76,6 +87,8 @@ class Recording:
     noise: str = "none"
     seed: int | None = None
     populations: list = field(default_factory=list, repr=False)
+    epoch: np.ndarray | None = field(default=None, repr=False)
+    metadata: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         self.rates = np.asarray(self.rates)
@@ -102,6 +115,12 @@ class Recording:
         for name, value in self.cell_params.items():
             if np.shape(value)[:1] != (N,):
                 raise ValueError(f"cell_params[{name!r}] must have N_cells={N} rows; got shape {np.shape(value)}.")
+        if self.epoch is None:
+            self.epoch = np.zeros(T, dtype=np.int64)
+        else:
+            self.epoch = np.asarray(self.epoch)
+            if self.epoch.shape != (T,) or not np.issubdtype(self.epoch.dtype, np.integer):
+                raise ValueError(f"epoch must be an int array of shape (T,) = ({T},); got {self.epoch.dtype} {self.epoch.shape}.")
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -127,6 +146,57 @@ class Recording:
     def __len__(self) -> int:
         return self.n_samples
 
+    # ------------------------------------------------------------------ blocks
+    @property
+    def blocks(self) -> np.ndarray:
+        """Block of every bin, ``(T,)`` ints 0, 1, ...: runs of consecutive bins of one epoch.
+
+        A new block starts wherever the epoch changes or the time step between two bins is
+        more than 1.5 ``dt`` (bins dropped in between: tracking lost, below a speed
+        threshold, a selection). Pass it as ``groups=`` to estimators and splitters, so that
+        windows, continuity priors and folds never reach across a gap::
+
+            model.fit(rec.X, rec.y)
+            model.predict(rec.X, groups=rec.blocks)
+        """
+        from ..features import block_labels
+
+        return block_labels(self.n_samples, groups=self.epoch, times=self.t, max_step=1.5 * self.dt)
+
+    @property
+    def n_blocks(self) -> int:
+        """Number of blocks of consecutive bins (see :attr:`blocks`)."""
+        return int(self.blocks[-1]) + 1 if self.n_samples else 0
+
+    @property
+    def speed(self) -> np.ndarray | None:
+        """Running speed in m/s, ``(T,)``: the norm of ``velocity`` (None without velocity)."""
+        return None if self.velocity is None else np.sqrt(np.sum(self.velocity**2, axis=0))
+
+    # ---------------------------------------------------------------- pynapple
+    @classmethod
+    def from_pynapple(cls, data, position, **kwargs) -> "Recording":
+        """A Recording from pynapple objects: spikes (TsGroup) or counts (TsdFrame) + position.
+
+        The epochs (time support) become ``epoch`` and ``blocks``. See
+        :func:`placedecode.datasets.from_pynapple` for the arguments (``bin_size``,
+        ``position_unit``, ``min_speed`` ...). Needs pynapple (``pip install
+        "placedecode[pynapple]"``).
+        """
+        from ..datasets._pynapple import from_pynapple
+
+        return from_pynapple(data, position, **kwargs)
+
+    def to_pynapple(self):
+        """This Recording as pynapple objects: ``(rates, counts, position, epochs)``.
+
+        TsdFrames indexed by the bin centres (``t + dt / 2``), the blocks as their time
+        support; see :func:`placedecode.datasets.to_pynapple`. Needs pynapple.
+        """
+        from ..datasets._pynapple import to_pynapple
+
+        return to_pynapple(self)
+
     # ------------------------------------------------------- scikit-learn view
     @property
     def X(self) -> np.ndarray:
@@ -149,7 +219,10 @@ class Recording:
 
     # ------------------------------------------------------------- selection
     def __getitem__(self, index) -> "Recording":
-        """Select time bins: ``rec[100:200]``, a boolean mask (T,) or an index array."""
+        """Select time bins: ``rec[100:200]``, a boolean mask (T,) or an index array.
+
+        The bins keep their ``epoch``; dropping bins in the middle starts a new block there.
+        """
         if isinstance(index, tuple):
             raise TypeError("Recording[...] selects time bins only; use select_cells() for cells.")
         if isinstance(index, numbers.Integral):
@@ -169,10 +242,11 @@ class Recording:
             t=self.t[index],
             velocity=take(self.velocity),
             head_direction=take(self.head_direction),
+            epoch=self.epoch[index],
         )
 
     def between(self, t_start: float | None = None, t_stop: float | None = None) -> "Recording":
-        """Bins with ``t_start <= t < t_stop`` (seconds)."""
+        """Bins with ``t_start <= t < t_stop`` (seconds), with their epochs and blocks."""
         eps = 1e-6 * self.dt  # bin times accumulate float error: 10.000000000000002 is 10
         lo = -np.inf if t_start is None else t_start - eps
         hi = np.inf if t_stop is None else t_stop - eps
@@ -234,6 +308,8 @@ class Recording:
         Returns
         -------
         train, test : Recording
+            Each keeps its bins' ``epoch`` labels (and so its ``blocks``); the cut itself
+            is a block edge, as the two parts are separate recordings.
         """
         train_fraction = check_fraction(train_fraction, "train_fraction")
         if isinstance(gap, bool) or not isinstance(gap, numbers.Integral) or gap < 0:
@@ -300,9 +376,10 @@ class Recording:
 
     def __repr__(self) -> str:
         kinds = ", ".join(f"{k}: {int(v)}" for k, v in zip(*np.unique(self.cell_types, return_counts=True)))
+        blocks = f", blocks={self.n_blocks}" if self.n_samples and self.n_blocks > 1 else ""
         return (
             f"Recording(N_cells={self.n_cells} [{kinds}], T={self.n_samples}, D={self.n_dims}, "
-            f"dt={self.dt:g} s, duration={self.duration / 60:.3g} min, noise={self.noise!r})"
+            f"dt={self.dt:g} s, duration={self.duration / 60:.3g} min, noise={self.noise!r}{blocks})"
         )
 
 

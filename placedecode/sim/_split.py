@@ -19,6 +19,14 @@ class BlockedTimeSeriesSplit(BaseCrossValidator):
     never leak into training. Unlike :class:`sklearn.model_selection.TimeSeriesSplit`,
     training data come from both before and after the test block.
 
+    With ``groups`` (e.g. :attr:`Recording.blocks <placedecode.sim.Recording.blocks>`:
+    epochs, running bouts, laps), every test fold is made of whole blocks: the cut points
+    move to the block edges nearest the near-equal positions, so no block is ever split
+    between training and test (as :class:`~sklearn.model_selection.GroupKFold` keeps
+    groups whole, but in time order). Decode each fold with its blocks,
+    ``model.predict(X[test], groups=groups[test])``, so windows and continuity priors do
+    not reach across them either.
+
     Parameters
     ----------
     n_splits : int, default=5
@@ -36,6 +44,12 @@ class BlockedTimeSeriesSplit(BaseCrossValidator):
     [4 5 6 7 8] [0 1 2]
     [0 1 7 8] [3 4 5]
     [0 1 2 3 4] [6 7 8]
+    >>> groups = [0, 0, 1, 1, 1, 1, 2, 2, 2]                 # three blocks
+    >>> for train, test in BlockedTimeSeriesSplit(n_splits=3).split(np.zeros((9, 1)), groups=groups):
+    ...     print(train, test)
+    [2 3 4 5 6 7 8] [0 1]
+    [0 1 6 7 8] [2 3 4 5]
+    [0 1 2 3 4 5] [6 7 8]
     """
 
     def __init__(self, n_splits: int = 5, gap: int = 0):
@@ -54,13 +68,30 @@ class BlockedTimeSeriesSplit(BaseCrossValidator):
                 f"n_splits={self.n_splits} is too large for {n_samples} samples; use at most "
                 f"{n_samples} splits."
             )
-        block = n_samples // self.n_splits
-        # the middle fold loses the most: its block plus 2 * gap
-        if n_samples - (block + (n_samples % self.n_splits > 0)) - 2 * self.gap <= 0:
+
+    def _test_folds(self, n_samples, groups):
+        """The test folds: list of index arrays, contiguous, covering every sample once."""
+        indices = np.arange(n_samples)
+        if groups is None:
+            return np.array_split(indices, self.n_splits)
+        from ..features import block_starts
+
+        starts = block_starts(n_samples, groups=groups)
+        n_blocks = len(starts)
+        if n_blocks < self.n_splits:
             raise ValueError(
-                f"with n_splits={self.n_splits} and gap={self.gap}, some fold has no training "
-                f"samples left out of {n_samples}; lower n_splits or gap."
+                f"groups has {n_blocks} block(s) (runs of equal labels) but n_splits="
+                f"{self.n_splits}: each test fold is made of whole blocks. Lower n_splits to "
+                f"at most {n_blocks}, or split without groups (folds may then cut a block)."
             )
+        edges = starts[1:]  # candidate cut points: the first row of every block but the first
+        cuts, lo = [], 0
+        for k in range(1, self.n_splits):
+            hi = len(edges) - (self.n_splits - 1 - k)  # leave an edge for every later cut
+            choice = lo + int(np.argmin(np.abs(edges[lo:hi] - k * n_samples / self.n_splits)))
+            cuts.append(int(edges[choice]))
+            lo = choice + 1
+        return np.split(indices, cuts)
 
     def split(self, X, y=None, groups=None):
         """Yield ``(train_index, test_index)`` for each fold, in time order.
@@ -69,15 +100,28 @@ class BlockedTimeSeriesSplit(BaseCrossValidator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Only its length is used; rows must be in time order.
-        y, groups : ignored
+        y : ignored
+        groups : array-like of shape (n_samples,), optional
+            Block label of every row (a block is a run of equal labels). Given, each test
+            fold is made of whole blocks.
         """
         n_samples = _num_samples(X)
         self._check_params(n_samples)
+        if groups is not None and np.shape(groups) != (n_samples,):
+            raise ValueError(f"groups must have shape (n_samples,) = ({n_samples},); got {np.shape(groups)}.")
         indices = np.arange(n_samples)
-        for test in np.array_split(indices, self.n_splits):
+        folds = []
+        for test in self._test_folds(n_samples, groups):  # all checked before the first yield
             lo, hi = test[0] - self.gap, test[-1] + self.gap
             train = indices[(indices < lo) | (indices > hi)]
-            yield train, test
+            if len(train) == 0:
+                raise ValueError(
+                    f"with n_splits={self.n_splits} and gap={self.gap}, the fold testing samples "
+                    f"{test[0]}-{test[-1]} has no training samples left out of {n_samples}; lower "
+                    f"n_splits or gap."
+                )
+            folds.append((train, test))
+        yield from folds
 
     def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover - split() overrides
         for _, test in self.split(X, y, groups):
