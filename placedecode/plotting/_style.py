@@ -50,6 +50,7 @@ _ALIASES = {
     "linearregression": "linear",
     "ridge": "linear",
     "linear-with-bias": "linear-bias",
+    "linear+bias": "linear-bias",
     "linear-(bias)": "linear-bias",
     "numpy-mlp": "numpy",
     "numpymlpregressor": "numpy",
