@@ -6,7 +6,9 @@ is fitted on the first 80 % of a 5-minute recording and tested on the last 20 %,
 seeds, with the tasks spread over two worker processes. To keep the family within a few
 minutes on two cores the networks are small (NumPy: one hidden layer of 64 units, at most
 60 epochs; torch: two layers of 64, at most 30 epochs), so their errors are upper bounds
-on what the default settings reach (see the "training" family).
+on what the default settings reach (see the "training" family). The dashed lines are the
+chance level: the error of predicting the training block's mean position
+(``sklearn.dummy.DummyRegressor``), fitted in the same sweep.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ SEEDS = (0, 1, 2)
 MINUTES = 5.0
 MAX_FR = 20.0
 NOISES = {"noiseless rates": None, "Poisson spike counts": "poisson"}
+#: The quick version (``small=True``): one seed, shorter recordings, three sizes, one process.
+SMALL = {"seeds": (0,), "minutes": 1.5, "sizes": (4, 16, 64), "n_jobs": 1}
+#: Name of the chance-level decoder in the sweeps (drawn as a line, not as a bar).
+CHANCE = "chance"
 
 
 def make_decoders() -> dict:
@@ -45,12 +51,24 @@ def make_decoders() -> dict:
 
     from ..models import LinearRegressor, NumpyMLPRegressor, TorchMLPRegressor
 
+    from sklearn.dummy import DummyRegressor
+
     return {
         "linear-bias": LinearRegressor(fit_intercept=True),
         "knn": KNeighborsRegressor(n_neighbors=20),
         "numpy": NumpyMLPRegressor((64,), max_epochs=60),
         "torch": TorchMLPRegressor((64, 64), max_epochs=30),
+        CHANCE: DummyRegressor(strategy="mean"),
     }
+
+
+def chance_levels(table, by: str = "cells") -> dict:
+    """Chance error (cm) of the :data:`CHANCE` rows of ``table``, mean over seeds, per ``by`` value."""
+    import numpy as np
+
+    rows = [r for r in table.rows if r["decoder"] == CHANCE and np.isfinite(r["error_cm"])]
+    return {key: float(np.mean([r["error_cm"] for r in rows if r[by] == key]))
+            for key in dict.fromkeys(r[by] for r in rows)}
 
 
 def run_comparison(cells, n_cells, noise, seeds=SEEDS, minutes: float = MINUTES, n_jobs: int = 2,
@@ -93,16 +111,22 @@ def run_comparison(cells, n_cells, noise, seeds=SEEDS, minutes: float = MINUTES,
     return table
 
 
-def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINUTES) -> list[Path]:
+def make(out_dir=None, progress: bool = True, seeds=None, minutes=None, small: bool = False) -> list[Path]:
     """Run the comparisons and draw them.
 
     Parameters
     ----------
     out_dir : path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
     progress : bool, default=True
-    seeds : sequence of int, default=(0, 1, 2)
-    minutes : float, default=5
-        Fewer seeds or minutes make a quick (noisier) version.
+    seeds : sequence of int, optional
+        Default (0, 1, 2); (0,) with ``small``.
+    minutes : float, optional
+        Default 5; 1.5 with ``small``. Fewer seeds or minutes make a quick (noisier)
+        version.
+    small : bool, default=False
+        Quick version (:data:`SMALL`): one seed, 1.5 minutes, sizes 4, 16 and 64, one
+        process.
 
     Returns
     -------
@@ -113,16 +137,21 @@ def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINU
 
     from ..plotting import plot_error_by_cell_type, plot_error_vs_n_cells, style
 
-    out = resolve_out_dir(out_dir)
-    by_type = {label: run_comparison(CELL_TYPES, [N_CELLS], noise, seeds, minutes, progress=progress)
+    out = resolve_out_dir(out_dir, small)
+    seeds = tuple(seeds if seeds is not None else (SMALL["seeds"] if small else SEEDS))
+    minutes = float(minutes if minutes is not None else (SMALL["minutes"] if small else MINUTES))
+    sizes, n_jobs = (SMALL["sizes"], SMALL["n_jobs"]) if small else (SIZES, 2)
+    by_type = {label: run_comparison(CELL_TYPES, [N_CELLS], noise, seeds, minutes, n_jobs, progress=progress)
                for label, noise in NOISES.items()}
-    by_size = run_comparison(SIZE_CELL_TYPES, SIZES, "poisson", seeds, minutes, progress=progress)
+    by_size = run_comparison(SIZE_CELL_TYPES, sizes, "poisson", seeds, minutes, n_jobs, progress=progress)
+    decoders = [name for name in make_decoders() if name != CHANCE]
 
     written = []
     with style():
         fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.0), layout="constrained", sharey=True)
         for ax, (noise, table) in zip(axes, by_type.items()):
-            plot_error_by_cell_type(table, cell_types=CELL_TYPES, fig=fig, ax=ax)
+            plot_error_by_cell_type(table, cell_types=CELL_TYPES, decoders=decoders, chance=chance_levels(table),
+                                    fig=fig, ax=ax)
             ax.set_title(f"{noise}: {ax.get_title()}")
         axes[0].get_legend().remove()
         axes[1].set_ylabel("")
@@ -132,7 +161,8 @@ def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINU
         fig, axes = plt.subplots(1, len(SIZE_CELL_TYPES), figsize=(4.2 * len(SIZE_CELL_TYPES), 3.8),
                                  layout="constrained", sharey=True)
         for ax, cell_type in zip(axes, SIZE_CELL_TYPES):
-            plot_error_vs_n_cells(by_size, cell_type=cell_type, fig=fig, ax=ax)
+            plot_error_vs_n_cells(by_size, cell_type=cell_type, decoders=decoders,
+                                  chance=chance_levels(by_size.where(cells=cell_type), by="n_cells"), fig=fig, ax=ax)
             ax.set_title(cell_type.replace("_", "-") + " cells")
             if ax is not axes[0]:
                 ax.set_ylabel("")
