@@ -72,6 +72,7 @@ def make(out_dir=None, progress: bool = True, epochs=None, small: bool = False) 
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from ..metrics import decoding_error
     from ..plotting import animate_training, plot_trajectory, style
 
     out = resolve_out_dir(out_dir, small)
@@ -94,7 +95,7 @@ def make(out_dir=None, progress: bool = True, epochs=None, small: bool = False) 
         fig, axes = plt.subplots(1, len(shown), figsize=(3.6 * len(shown), 3.9), layout="constrained", squeeze=False)
         for ax, epoch in zip(axes[0], shown):
             plot_trajectory(test, frames[epoch], window=window, name="numpy", fig=fig, ax=ax)
-            ax.set_title(f"epoch {epoch}: {ax.get_title().split(': ', 1)[1]}")
+            ax.set_title(f"epoch {epoch}: mean error {decoding_error(test.y, frames[epoch]):.3g} cm")
             if ax is not axes[0][0]:
                 ax.set_ylabel("")
         for get, set_ in (("get_xlim", "set_xlim"), ("get_ylim", "set_ylim")):  # one view for all panels

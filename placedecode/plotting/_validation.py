@@ -136,15 +136,23 @@ def fit_title(ax, text: str, sep: str = ": ") -> None:
         width_px = 0.6 * title.get_fontsize() * len(text) * ax.figure.dpi / 72
     else:
         width_px = title.get_window_extent(renderer).width
-    root = ax.get_figure(root=True)
-    engine = root.get_layout_engine()
-    if engine is not None:  # where the axes will be drawn (constrained layout moves them)
-        engine.execute(root)
-    ax.apply_aspect()  # equal-aspect panels are narrower than their grid cell
-    axes_px = ax.get_position().width * root.bbox.width
-    if width_px > 0.98 * axes_px:
-        head, tail = text.split(sep, 1)
-        title.set_text(f"{head}\n{tail}")
+    # the panel's share of its (sub)figure bounds the axes width; its tick labels and y label
+    # take up to ~0.9 in of it. Only a title between the two needs the exact layout.
+    spec = ax.get_subplotspec()
+    share = 1.0 if spec is None else (spec.colspan.stop - spec.colspan.start) / spec.get_gridspec().ncols
+    cell_px = share * ax.figure.bbox.width
+    if width_px <= cell_px - 0.9 * ax.figure.dpi:
+        return
+    if width_px <= cell_px:
+        root = ax.get_figure(root=True)
+        engine = root.get_layout_engine()
+        if engine is not None:  # where the axes will be drawn (constrained layout moves them)
+            engine.execute(root)
+        ax.apply_aspect()  # equal-aspect panels are narrower than their grid cell
+        if width_px <= 0.98 * ax.get_position().width * root.bbox.width:
+            return
+    head, tail = text.split(sep, 1)
+    title.set_text(f"{head}\n{tail}")
 
 
 def format_cm(err: float) -> str:
