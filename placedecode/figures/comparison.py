@@ -22,9 +22,11 @@ NAME = "comparison"
 FILES = {
     "comparison_cell_types.png": "Test error (cm; mean ± std over 3 seeds, dots: seeds) of four "
     "decoders from 25 cells of each type, on noiseless rates and on Poisson spike counts (20 Hz "
-    "peak, 0.1 s bins); head-direction cells carry no position and sit at chance.",
+    "peak, 0.1 s bins); dashed: the chance level (predicting the training mean), where head-direction "
+    "cells, which carry no position, sit.",
     "comparison_n_cells.png": "Test error (cm) against the number of cells, one panel per cell "
-    "type (Poisson spike counts, 20 Hz peak): a line per decoder, band = std over 3 seeds.",
+    "type (Poisson spike counts, 20 Hz peak): a line per decoder, band = std over 3 seeds; dashed: the "
+    "chance level.",
 }
 
 CELL_TYPES = ("place", "grid", "boundary_vector", "random_spatial", "head_direction")
