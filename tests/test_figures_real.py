@@ -9,7 +9,7 @@ from shared_data import SHARED_DATA, needs_tampuu
 @needs_tampuu
 def test_make_writes_the_pngs(tmp_path):
     pytest.importorskip("torch")
-    paths = real.make(tmp_path, progress=False, data_root=SHARED_DATA, rats=("R2192",),
+    paths = real.make(tmp_path, progress=False, data_dir=SHARED_DATA, rats=("R2192",),
                       windows=(1, 3), max_epochs=1, seconds=20.0, max_bins=1500)
     assert [p.name for p in paths] == list(real.FILES)
     for path in paths:
@@ -20,8 +20,9 @@ def test_make_writes_the_pngs(tmp_path):
 
 def test_missing_data_says_how_to_point_to_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="PLACEDECODE_DATA"):
-        real.make(tmp_path / "out", progress=False, data_root=tmp_path / "nowhere")
+        real.make(tmp_path / "out", progress=False, data_dir=tmp_path / "nowhere")
     assert not (tmp_path / "out").exists()  # fails before any output
+    assert "PLACEDECODE_DATA" in real.missing_data(tmp_path / "nowhere")
 
 
 def test_captions():

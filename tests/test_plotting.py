@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 
-import placedecode as pd  # noqa: E402
+import placedecode as pdc  # noqa: E402
 from placedecode import plotting as pp  # noqa: E402
 from placedecode.metrics import decoding_error  # noqa: E402
 from placedecode.models import LinearClassifier, LinearRegressor  # noqa: E402
@@ -36,7 +36,7 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def rec():
     """2 minutes of 16 place cells (1200 samples at 0.1 s)."""
-    return pd.simulate(cells="place", n_cells=16, minutes=2, dt=0.1, random_state=0, progress=False)
+    return pdc.simulate(cells="place", n_cells=16, minutes=2, dt=0.1, random_state=0, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +53,14 @@ def linear(split):
 @pytest.fixture(scope="module")
 def mixed():
     """One minute of every cell type, in an arena with one object."""
-    traj = pd.simulate_trajectory(minutes=1, environment={"objects": [[0.3, 0.7]]}, random_state=3, progress=False)
+    traj = pdc.simulate_trajectory(minutes=1, environment={"objects": [[0.3, 0.7]]}, random_state=3, progress=False)
     cells = {"place": 3, "grid": 2, "boundary_vector": 2, "object_vector": 1, "head_direction": 2, "velocity": 2, "speed": 1}
-    return pd.record(traj, cells=cells, max_fr=10.0, random_state=3)
+    return pdc.record(traj, cells=cells, max_fr=10.0, random_state=3)
 
 
 @pytest.fixture(scope="module")
 def rec1d():
-    return pd.simulate(n_cells=8, minutes=1, environment={"dimensionality": "1D"}, random_state=1, progress=False)
+    return pdc.simulate(n_cells=8, minutes=1, environment={"dimensionality": "1D"}, random_state=1, progress=False)
 
 
 def fake_history(n=5, val=True):
@@ -97,6 +97,65 @@ def test_style_is_a_context_and_import_leaves_rcparams_alone():
         assert matplotlib.rcParams["axes.spines.top"] is False
         assert matplotlib.rcParams["savefig.dpi"] == 150
     assert dict(matplotlib.rcParams) == before
+
+
+def layout_problems(fig) -> list:
+    """Panels (titles, labels, tick labels, legends) that leave the figure, and titles that overlap."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    inside = fig.bbox.padded(1.0)
+    problems, titles = [], []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        box = ax.get_tightbbox(renderer)
+        if not (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1):
+            problems.append(f"panel {ax.get_title()!r} reaches outside the figure: {box.extents.round()}")
+        if ax.get_title():
+            titles.append((ax.title.get_window_extent(renderer), ax.get_title()))
+    for i, (a, name_a) in enumerate(titles):
+        problems += [f"titles {name_a!r} and {name_b!r} overlap" for b, name_b in titles[i + 1:] if a.overlaps(b)]
+    return problems
+
+
+LONG_NAMES = ["linear", "Bayes continuity prior", "NumpyMLPRegressor (tutorial)", "torch"]
+
+
+@pytest.mark.parametrize("n_decoders", [1, 2, 4])
+def test_decoder_panels_fit_the_figure_with_matplotlib_defaults(split, linear, n_decoders):
+    _, test = split
+    predictions = {name: linear for name in LONG_NAMES[:n_decoders]}
+    with matplotlib.rc_context(matplotlib.rcParamsDefault):
+        matplotlib.use("Agg")
+        fig, axes = pp.plot_decoders(test, predictions)
+        assert layout_problems(fig) == []
+    long_title = axes[-1].get_title() if n_decoders > 1 else axes[0].get_title()
+    assert "mean error" in long_title  # a long name goes on its own line, the error below it
+    if n_decoders > 1:
+        assert axes[1].get_title().startswith("Bayes continuity prior\nmean error")
+
+
+def test_error_plots_fit_the_figure_and_the_legend_sits_beside_the_curves(split, linear):
+    _, test = split
+    with matplotlib.rc_context(matplotlib.rcParamsDefault):
+        matplotlib.use("Agg")
+        fig, ax = pp.plot_error_over_time(test, {name: linear for name in LONG_NAMES}, smooth=1.0)
+        assert layout_problems(fig) == []
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert legend.x0 >= ax.get_window_extent(renderer).x1  # never over the curves
+        fig, ax = pp.plot_error_by_position(test, linear, name="Bayes continuity prior")
+        assert layout_problems(fig) == []
+        fig, _ = pp.plot_trajectory(test, linear, name="NumpyMLPRegressor (tutorial)")
+        assert layout_problems(fig) == []
+
+
+def test_demo_names_share_the_colours_of_their_families():
+    # "linear" fits a bias (placedecode.presets); the tutorial's bias-free closed form has its own colour
+    assert pp.decoder_color("linear+bias") == pp.decoder_color("linear-bias") == pp.DECODER_COLORS["linear"]
+    assert pp.decoder_color("linear-tutorial") == pp.DECODER_COLORS["linear-tutorial"] != pp.DECODER_COLORS["linear"]
+    assert pp.decoder_color("numpy-small") == pp.decoder_color("numpy-tutorial") == pp.DECODER_COLORS["numpy"]
 
 
 def test_decoder_colours_are_fixed_by_name_and_new_names_get_new_colours():
@@ -163,7 +222,7 @@ def test_trajectory_rejects_bad_input(split, linear):
     with pytest.raises(ValueError, match="selects no samples"):
         pp.plot_trajectory(test, linear, window=(1e6, 2e6))
     with pytest.raises(ValueError, match="environment is 1D"):
-        env1d = pd.simulate(n_cells=2, minutes=0.5, environment={"dimensionality": "1D"}, random_state=0,
+        env1d = pdc.simulate(n_cells=2, minutes=0.5, environment={"dimensionality": "1D"}, random_state=0,
                             progress=False).environment
         pp.plot_trajectory(test.y, test.y, environment=env1d)
 
@@ -339,8 +398,8 @@ def test_rate_maps_on_a_1d_track(rec1d):
 
 
 def test_1d_tuning_of_direction_cells_and_1d_weights():
-    traj = pd.simulate_trajectory(minutes=1, environment={"dimensionality": "1D"}, random_state=2, progress=False)
-    rec = pd.record(traj, cells={"place": 4, "head_direction": 2, "speed": 1}, random_state=2)
+    traj = pdc.simulate_trajectory(minutes=1, environment={"dimensionality": "1D"}, random_state=2, progress=False)
+    rec = pdc.record(traj, cells={"place": 4, "head_direction": 2, "speed": 1}, random_state=2)
     fig, axes = pp.plot_rate_maps(rec, cells=[0, 4, 6])
     assert axes[0].get_xlabel() == "position (m)"
     assert [t.get_text() for t in axes[1].get_xticklabels()] == ["left", "right"] and len(axes[1].patches) == 2
@@ -418,6 +477,47 @@ def test_comparison_plots_read_an_experiments_table_averaging_folds_within_seeds
     assert "2 seeds" in ax.get_title()
     (dots,) = scatters(ax)
     assert sorted(dots.get_offsets()[:, 1]) == [5.0, 10.0]
+
+
+def test_a_mixture_is_drawn_beside_the_pure_types_whatever_their_size():
+    rows = results_rows()
+    rows += [dict(cell_type="place:50+grid:30", n_cells=80, decoder=d, seed=s, error_cm=3.0 + s)
+             for d in ("linear", "numpy", "torch") for s in range(3)]
+    fig, ax = pp.plot_error_by_cell_type(rows, n_cells=25)
+    assert len(ax.patches) == 3 * 3  # place, grid (25 cells each) and the mixture
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["place", "grid", "place:50\n+grid:30"]
+    assert ax.patches[2].get_height() == pytest.approx(4.0)  # the mixture's mean over seeds 3, 4, 5 cm
+    assert "mixtures: their own counts" in ax.get_title()
+    # a table of mixtures alone needs no n_cells
+    fig, ax = pp.plot_error_by_cell_type([r for r in rows if r["n_cells"] == 80])
+    assert len(ax.patches) == 3 and "mixed populations" in ax.get_title()
+
+
+def test_chance_level_comes_from_the_table_column_or_the_argument():
+    rows = [dict(r, chance_error_cm=30.0 + r["seed"]) for r in results_rows()]
+    fig, ax = pp.plot_error_by_cell_type(rows, n_cells=25)
+    (chance,) = [c for c in ax.collections if c.get_label() == "chance (training mean)"]
+    segments = chance.get_segments()
+    assert len(segments) == 2  # one over each cell type
+    assert [seg[0][1] for seg in segments] == pytest.approx([31.0, 31.0])  # mean over seeds 30, 31, 32
+    assert "chance (training mean)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig, ax = pp.plot_error_by_cell_type(results_rows(), n_cells=25, chance={"place": 40.0})
+    (chance,) = [c for c in ax.collections if c.get_label() == "chance (training mean)"]
+    assert len(chance.get_segments()) == 1 and chance.get_segments()[0][0][1] == pytest.approx(40.0)
+    fig, ax = pp.plot_error_by_cell_type(rows, n_cells=25, chance=False)
+    assert not [c for c in ax.collections if c.get_label() == "chance (training mean)"]
+    fig, ax = pp.plot_error_vs_n_cells(rows, cell_type="place")
+    assert ax.lines[-1].get_label() == "chance (training mean)"
+    np.testing.assert_allclose(ax.lines[-1].get_ydata(), [31.0, 31.0])
+    fig, ax = pp.plot_error_vs_n_cells(results_rows(), cell_type="grid", chance=25.0)
+    np.testing.assert_allclose(ax.lines[-1].get_ydata(), [25.0, 25.0])
+    with pytest.raises(ValueError, match="chance names cell_type values \\['head_direction'\\]"):
+        pp.plot_error_by_cell_type(rows, n_cells=25, chance={"head_direction": 50.0})
+    with pytest.raises(ValueError, match="finite, non-negative"):
+        pp.plot_error_by_cell_type(rows, n_cells=25, chance=-1.0)
+    with pytest.raises(TypeError, match="chance must be"):
+        pp.plot_error_by_cell_type(rows, n_cells=25, chance="high")
 
 
 def test_error_vs_n_cells_draws_a_line_and_band_per_decoder():

@@ -1,4 +1,11 @@
-"""Shared by the figure modules: output folder, progress, the tutorial dataset, saving."""
+"""Shared by the figure modules: output folder, progress, the tutorial dataset, saving.
+
+Every family's ``make`` takes ``small=False``. ``small=True`` draws the same figures from
+less data and fewer fits, for the documentation's gallery and quick checks: about a minute
+per family on two cores instead of several. Small figures are never written over the
+full ones: without an ``out_dir`` they go to ``figures-small/`` (see
+:func:`default_out_dir`).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +16,24 @@ from .._paths import source_checkout
 
 #: Seed of every figure (simulations and decoders).
 SEED = 0
+#: Minutes of the tutorial's recording: the full figures, and ``small=True``.
+MINUTES = 10.0
+SMALL_MINUTES = 3.0
 
 
-def default_out_dir() -> Path:
-    """The repository's ``figures/`` for a source checkout, else ``./figures``."""
+def default_out_dir(small: bool = False) -> Path:
+    """The repository's ``figures/`` for a source checkout, else ``./figures``.
+
+    With ``small=True``, ``figures-small/`` in the same place, so quick versions never
+    replace the committed figures.
+    """
     root = source_checkout()
-    return (root if root is not None else Path.cwd()) / "figures"
+    return (root if root is not None else Path.cwd()) / ("figures-small" if small else "figures")
 
 
-def resolve_out_dir(out_dir) -> Path:
+def resolve_out_dir(out_dir, small: bool = False) -> Path:
     """``out_dir`` as a Path (created), or :func:`default_out_dir`."""
-    path = default_out_dir() if out_dir is None else Path(out_dir)
+    path = default_out_dir(small) if out_dir is None else Path(out_dir)
     if path.exists() and not path.is_dir():
         raise ValueError(f"out_dir must be a folder; {str(path)!r} is a file.")
     path.mkdir(parents=True, exist_ok=True)
@@ -41,11 +55,15 @@ def steps(total: int, desc: str, progress: bool):
         bar.close()
 
 
-def tutorial_recording(progress: bool = False):
-    """The tutorial's dataset: 25 place cells, 10 min at dt = 0.1 s, seed 0 (cached on disk)."""
-    import placedecode as pd
+def tutorial_recording(progress: bool = False, small: bool = False):
+    """The tutorial's dataset: 25 place cells, 10 min at dt = 0.1 s, seed 0 (cached on disk).
 
-    return pd.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=SEED, progress=progress)
+    ``small=True``: the first :data:`SMALL_MINUTES` minutes' worth (a shorter simulation).
+    """
+    from ..sim import simulate
+
+    minutes = SMALL_MINUTES if small else MINUTES
+    return simulate(cells="place", n_cells=25, minutes=minutes, dt=0.1, random_state=SEED, progress=progress)
 
 
 def save(fig, out_dir: Path, filename: str) -> Path:

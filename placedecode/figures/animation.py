@@ -24,6 +24,8 @@ FILES = {
 #: Epochs after which the test set is decoded (frames of the animation).
 EPOCHS = (*range(1, 11), 12, 14, 16, 18, 20, 25, 30, 35, 40, 45, 50)
 SNAPSHOTS = (1, 3, 10, 50)
+#: Frames of the quick version (``small=True``).
+SMALL_EPOCHS = (1, 2, 3, 5, 10)
 
 
 def record_training(train, test, epochs=EPOCHS, bar=None, **params) -> dict:
@@ -47,8 +49,20 @@ def record_training(train, test, epochs=EPOCHS, bar=None, **params) -> dict:
     return frames
 
 
-def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
+def make(out_dir=None, progress: bool = True, epochs=None, small: bool = False) -> list[Path]:
     """Train, record the decoded test paths, and write the GIF and the snapshot figure.
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
+    progress : bool, default=True
+        tqdm progress bar.
+    epochs : sequence of int, optional
+        Epochs after which the test set is decoded (default :data:`EPOCHS`, or
+        :data:`SMALL_EPOCHS` with ``small``); training runs up to the largest.
+    small : bool, default=False
+        Quick version: 3 minutes of the tutorial's recording, 10 epochs.
 
     Returns
     -------
@@ -58,14 +72,15 @@ def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from ..metrics import decoding_error
     from ..plotting import animate_training, plot_trajectory, style
 
-    out = resolve_out_dir(out_dir)
-    epochs = tuple(sorted(epochs))
+    out = resolve_out_dir(out_dir, small)
+    epochs = tuple(sorted(epochs if epochs is not None else (SMALL_EPOCHS if small else EPOCHS)))
     written = []
     with steps(max(epochs) + 2, "figures: animation", progress) as bar, style():
         bar.set_postfix_str("training epoch by epoch")
-        rec = tutorial_recording()
+        rec = tutorial_recording(small=small)
         train, test = rec.split(0.8)
         frames = record_training(train, test, epochs=epochs, bar=bar)
         window = first_seconds(test, 60)
@@ -80,7 +95,7 @@ def make(out_dir=None, progress: bool = True, epochs=EPOCHS) -> list[Path]:
         fig, axes = plt.subplots(1, len(shown), figsize=(3.6 * len(shown), 3.9), layout="constrained", squeeze=False)
         for ax, epoch in zip(axes[0], shown):
             plot_trajectory(test, frames[epoch], window=window, name="numpy-tutorial", fig=fig, ax=ax)
-            ax.set_title(f"epoch {epoch}: {ax.get_title().split(': ', 1)[1]}")
+            ax.set_title(f"epoch {epoch}: mean error {decoding_error(test.y, frames[epoch]):.3g} cm")
             if ax is not axes[0][0]:
                 ax.set_ylabel("")
         for get, set_ in (("get_xlim", "set_xlim"), ("get_ylim", "set_ylim")):  # one view for all panels

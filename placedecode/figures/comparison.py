@@ -7,7 +7,9 @@ seeds, with the tasks spread over two worker processes. To keep the family withi
 minutes on two cores the networks are the small presets ("numpy-small": one hidden layer
 of 64 units, at most 60 epochs; "torch-small": two layers of 64, at most 30 epochs; see
 :mod:`placedecode.presets`), so their errors are upper bounds on what the default settings
-reach (see the "training" family); "knn-20" is k-nearest neighbours with k = 20.
+reach (see the "training" family); "knn-20" is k-nearest neighbours with k = 20. The dashed
+lines are the chance level: the error of predicting the training block's mean position,
+which :func:`~placedecode.experiments.compare` reports for every fold (``chance_error_cm``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ NAME = "comparison"
 FILES = {
     "comparison_cell_types.png": "Test error (cm; mean ± std over 3 seeds, dots: seeds) of four "
     "decoders from 25 cells of each type, on noiseless rates and on Poisson spike counts (20 Hz "
-    "peak, 0.1 s bins); head-direction cells carry no position and sit at chance.",
+    "peak, 0.1 s bins); dashed: the chance level (predicting the training mean), where head-direction "
+    "cells, which carry no position, sit.",
     "comparison_n_cells.png": "Test error (cm) against the number of cells, one panel per cell "
-    "type (Poisson spike counts, 20 Hz peak): a line per decoder, band = std over 3 seeds.",
+    "type (Poisson spike counts, 20 Hz peak): a line per decoder, band = std over 3 seeds; dashed: the "
+    "chance level.",
 }
 
 CELL_TYPES = ("place", "grid", "boundary_vector", "random_spatial", "head_direction")
@@ -34,6 +38,8 @@ SEEDS = (0, 1, 2)
 MINUTES = 5.0
 MAX_FR = 20.0
 NOISES = {"noiseless rates": None, "Poisson spike counts": "poisson"}
+#: The quick version (``small=True``): one seed, shorter recordings, three sizes, one process.
+SMALL = {"seeds": (0,), "minutes": 1.5, "sizes": (4, 16, 64), "n_jobs": 1}
 
 
 def make_decoders() -> dict:
@@ -91,16 +97,22 @@ def run_comparison(cells, n_cells, noise, seeds=SEEDS, minutes: float = MINUTES,
     return table
 
 
-def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINUTES) -> list[Path]:
+def make(out_dir=None, progress: bool = True, seeds=None, minutes=None, small: bool = False) -> list[Path]:
     """Run the comparisons and draw them.
 
     Parameters
     ----------
     out_dir : path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
     progress : bool, default=True
-    seeds : sequence of int, default=(0, 1, 2)
-    minutes : float, default=5
-        Fewer seeds or minutes make a quick (noisier) version.
+    seeds : sequence of int, optional
+        Default (0, 1, 2); (0,) with ``small``.
+    minutes : float, optional
+        Default 5; 1.5 with ``small``. Fewer seeds or minutes make a quick (noisier)
+        version.
+    small : bool, default=False
+        Quick version (:data:`SMALL`): one seed, 1.5 minutes, sizes 4, 16 and 64, one
+        process.
 
     Returns
     -------
@@ -111,16 +123,20 @@ def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINU
 
     from ..plotting import plot_error_by_cell_type, plot_error_vs_n_cells, style
 
-    out = resolve_out_dir(out_dir)
-    by_type = {label: run_comparison(CELL_TYPES, [N_CELLS], noise, seeds, minutes, progress=progress)
+    out = resolve_out_dir(out_dir, small)
+    seeds = tuple(seeds if seeds is not None else (SMALL["seeds"] if small else SEEDS))
+    minutes = float(minutes if minutes is not None else (SMALL["minutes"] if small else MINUTES))
+    sizes, n_jobs = (SMALL["sizes"], SMALL["n_jobs"]) if small else (SIZES, 2)
+    by_type = {label: run_comparison(CELL_TYPES, [N_CELLS], noise, seeds, minutes, n_jobs, progress=progress)
                for label, noise in NOISES.items()}
-    by_size = run_comparison(SIZE_CELL_TYPES, SIZES, "poisson", seeds, minutes, progress=progress)
+    by_size = run_comparison(SIZE_CELL_TYPES, sizes, "poisson", seeds, minutes, n_jobs, progress=progress)
+    decoders = list(make_decoders())
 
     written = []
     with style():
         fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.0), layout="constrained", sharey=True)
         for ax, (noise, table) in zip(axes, by_type.items()):
-            plot_error_by_cell_type(table, cell_types=CELL_TYPES, fig=fig, ax=ax)
+            plot_error_by_cell_type(table, cell_types=CELL_TYPES, decoders=decoders, fig=fig, ax=ax)
             ax.set_title(f"{noise}: {ax.get_title()}")
         axes[0].get_legend().remove()
         axes[1].set_ylabel("")
@@ -130,7 +146,7 @@ def make(out_dir=None, progress: bool = True, seeds=SEEDS, minutes: float = MINU
         fig, axes = plt.subplots(1, len(SIZE_CELL_TYPES), figsize=(4.2 * len(SIZE_CELL_TYPES), 3.8),
                                  layout="constrained", sharey=True)
         for ax, cell_type in zip(axes, SIZE_CELL_TYPES):
-            plot_error_vs_n_cells(by_size, cell_type=cell_type, fig=fig, ax=ax)
+            plot_error_vs_n_cells(by_size, cell_type=cell_type, decoders=decoders, fig=fig, ax=ax)
             ax.set_title(cell_type.replace("_", "-") + " cells")
             if ax is not axes[0]:
                 ax.set_ylabel("")

@@ -36,8 +36,17 @@ MIXED_CELLS = {
 }
 
 
-def make(out_dir=None, progress: bool = True) -> list[Path]:
+def make(out_dir=None, progress: bool = True, small: bool = False) -> list[Path]:
     """Draw the data figures into ``out_dir`` (default: the repository's ``figures/``).
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
+    progress : bool, default=True
+        tqdm progress bar.
+    small : bool, default=False
+        Quick version: 3 minutes of the tutorial's path, 1 minute of the cell-type path.
 
     Returns
     -------
@@ -46,15 +55,15 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
     """
     import matplotlib.pyplot as plt
 
-    import placedecode as pd
-
     from ..plotting import plot_rate_maps, plot_rate_timeseries, plot_trajectory, style
 
-    out = resolve_out_dir(out_dir)
+    from ..sim import record, simulate_trajectory
+
+    out = resolve_out_dir(out_dir, small)
     written = []
     with steps(len(FILES) + 2, "figures: data", progress) as bar, style():
         bar.set_postfix_str("simulating the tutorial's dataset")
-        rec = tutorial_recording()
+        rec = tutorial_recording(small=small)
         bar.update()
         bar.set_postfix_str("drawing")
 
@@ -73,10 +82,11 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
         bar.update()
 
         bar.set_postfix_str("simulating one cell of every type")
-        traj = pd.simulate_trajectory(
-            minutes=5, dt=0.1, environment={"objects": [[0.3, 0.7]]}, random_state=SEED, progress=False
+        traj = simulate_trajectory(
+            minutes=1 if small else 5, dt=0.1, environment={"objects": [[0.3, 0.7]]}, random_state=SEED,
+            progress=False,
         )
-        mixed = pd.record(traj, cells=MIXED_CELLS, max_fr=10.0, random_state=SEED)
+        mixed = record(traj, cells=MIXED_CELLS, max_fr=10.0, random_state=SEED)
         bar.update()
         bar.set_postfix_str("drawing")
 

@@ -18,8 +18,17 @@ FILES = {
 }
 
 
-def make(out_dir=None, progress: bool = True) -> list[Path]:
+def make(out_dir=None, progress: bool = True, small: bool = False) -> list[Path]:
     """Fit the linear decoders on the tutorial's dataset and draw their figures.
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
+    progress : bool, default=True
+        tqdm progress bar.
+    small : bool, default=False
+        Quick version: 3 minutes of the tutorial's recording instead of 10.
 
     Returns
     -------
@@ -31,11 +40,11 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
     from ..plotting import plot_decoders, plot_error_by_position, plot_weight_maps, style
     from ..presets import make_decoders
 
-    out = resolve_out_dir(out_dir)
+    out = resolve_out_dir(out_dir, small)
     written = []
     with steps(len(FILES) + 1, "figures: linear", progress) as bar, style():
         bar.set_postfix_str("fitting")
-        rec = tutorial_recording()
+        rec = tutorial_recording(small=small)
         train, test = rec.split(0.8)
         models = {name: model.fit(train.X, train.y)
                   for name, model in make_decoders(["linear-tutorial", "linear"]).items()}

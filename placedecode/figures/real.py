@@ -9,7 +9,7 @@ cross-validation (``benchmarks/results/real.md``); a single 80/20 split is harde
 the benchmark's 10-fold average (the last fifth of a session drifts most from the rest),
 so the errors here are a few cm larger than the table there.
 
-The data are not shipped with the package: ``make(data_root=...)``, else
+The data are not shipped with the package: ``make(data_dir=...)``, else
 ``$PLACEDECODE_DATA`` (a folder holding ``tampuu2019-openfield-2d/`` or
 ``hippocampus/tampuu2019-openfield-2d/``), else ``~/.cache/placedecode/data``, else, in
 a source checkout, ``../shared/data`` beside the repository.
@@ -48,6 +48,9 @@ WINDOWS = (1, 3, 5, 11, 21)
 #: Seconds of the test block shown in the path figure (and where the posterior bins lie).
 SHOW_FROM = 30.0
 
+#: The quick version (``small=True``).
+SMALL = {"rats": (RAT,), "windows": (1, 5, 21), "max_epochs": 5, "max_bins": 2000}
+
 #: BayesianDecoder settings chosen by ``benchmarks/bench_real.py`` (most folds).
 FLAT = dict(prior="flat", window=9, smoothing=0.05, output="mean")
 #: Continuity prior: (likelihood_weight, continuity_sigma in m) chosen most often per rat.
@@ -63,25 +66,25 @@ COLOR_KEYS = {"ridge": "linear", "Bayes flat": "bayes", "Bayes continuity": "bay
 
 
 # ----------------------------------------------------------------------------- data
-def missing_data(data_root=None) -> str | None:
+def missing_data(data_dir=None) -> str | None:
     """None when :func:`find_data` finds the recordings, else why not (and how to fix it)."""
     try:
-        find_data(data_root)
+        find_data(data_dir)
     except FileNotFoundError as exc:
         return str(exc)
     return None
 
 
-def find_data(data_root=None) -> Path:
+def find_data(data_dir=None) -> Path:
     """The folder holding the Tampuu et al. 2019 files (``*_feat.dat``, ``*_pos.dat``).
 
     Parameters
     ----------
-    data_root : str or Path, optional
+    data_dir : str or Path, optional
         The folder or a parent of it. Default: where
-        :func:`~placedecode.datasets.load_tampuu2019` looks (``$PLACEDECODE_DATA``, then
-        ``~/.cache/placedecode/data``), then, when running from a source checkout,
-        ``<repository>/../shared/data``.
+        :func:`~placedecode.datasets.load_tampuu2019` looks (:mod:`placedecode._paths`:
+        ``$PLACEDECODE_DATA``, else ``~/.cache/placedecode/data``, then a source checkout's
+        ``../shared/data``).
 
     Raises
     ------
@@ -95,10 +98,10 @@ def find_data(data_root=None) -> Path:
         f"{TAMPUU2019_FOLDER}/). Point to them with the environment variable "
         f"PLACEDECODE_DATA=<folder holding {TAMPUU2019_FOLDER}/ or hippocampus/{TAMPUU2019_FOLDER}/> "
         f"(e.g. PLACEDECODE_DATA=shared/data python scripts/fig_real.py), or call "
-        f"placedecode.figures.real.make(data_root=...)."
+        f"placedecode.figures.real.make(data_dir=...)."
     )
     try:
-        return _tampuu_folder(data_root)  # the one data-folder rule (placedecode._paths)
+        return _tampuu_folder(data_dir)  # the one data-folder rule (placedecode._paths)
     except FileNotFoundError as exc:
         raise FileNotFoundError(f"{exc} {hint}") from None
 
@@ -291,8 +294,8 @@ def _draw_error_vs_window(rats, windows, errors, continuity, dt):
     return fig
 
 
-def make(out_dir=None, progress: bool = True, data_root=None, *, rats=None, windows=WINDOWS,
-         max_epochs: int = 20, seconds: float = 60.0, max_bins=None) -> list[Path]:
+def make(out_dir=None, progress: bool = True, data_dir=None, *, rats=None, windows=None,
+         max_epochs=None, seconds: float = 60.0, max_bins=None, small: bool = False) -> list[Path]:
     """Fit the decoders on the Tampuu et al. 2019 recordings and draw the three figures.
 
     About 1.5 minutes on two CPU cores (mostly the MLPs: 4 rats x 5 windows).
@@ -303,18 +306,23 @@ def make(out_dir=None, progress: bool = True, data_root=None, *, rats=None, wind
         Output folder (default: the repository's ``figures/``).
     progress : bool, default=True
         tqdm progress bar.
-    data_root : str or Path, optional
+    data_dir : str or Path, optional
         Folder of the recordings or a parent of it; default: see :func:`find_data`.
     rats : sequence of str, optional
-        Rats averaged in the window figure (default: all four).
-    windows : sequence of int, default=(1, 3, 5, 11, 21)
-        Window lengths in 200-ms bins for the window figure.
-    max_epochs : int, default=20
-        Epochs of the MLPs (early stopping on the end of the training bins).
+        Rats averaged in the window figure (default: all four; R2192 with ``small``).
+    windows : sequence of int, optional
+        Window lengths in 200-ms bins for the window figure (default (1, 3, 5, 11, 21);
+        (1, 5, 21) with ``small``).
+    max_epochs : int, optional
+        Epochs of the MLPs (early stopping on the end of the training bins; default 20,
+        5 with ``small``).
     seconds : float, default=60.0
         Length of the stretch shown in the path figure (s).
     max_bins : int, optional
-        Use only the first ``max_bins`` bins of each session (quick runs and tests).
+        Use only the first ``max_bins`` bins of each session (quick runs and tests;
+        default all, 2,000 with ``small``).
+    small : bool, default=False
+        Quick version (:data:`SMALL`): one rat, its first 2,000 bins, three windows.
 
     Returns
     -------
@@ -330,9 +338,13 @@ def make(out_dir=None, progress: bool = True, data_root=None, *, rats=None, wind
     from ..models import LinearRegressor
     from ..plotting import style
 
-    folder = find_data(data_root)  # fail before any output
-    rats = tuple(TAMPUU2019_RATS if rats is None else rats)
-    out = resolve_out_dir(out_dir)
+    folder = find_data(data_dir)  # fail before any output
+    quick = SMALL if small else {}
+    rats = tuple(rats if rats is not None else quick.get("rats", TAMPUU2019_RATS))
+    windows = tuple(windows if windows is not None else quick.get("windows", WINDOWS))
+    max_epochs = int(max_epochs if max_epochs is not None else quick.get("max_epochs", 20))
+    max_bins = max_bins if max_bins is not None else quick.get("max_bins")
+    out = resolve_out_dir(out_dir, small)
     written = []
     cache = {}
     with steps(3 + len(rats), "figures: real", progress) as bar, style():

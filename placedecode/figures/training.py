@@ -38,8 +38,18 @@ def fit_networks(train, progress: bool = False) -> dict:
             for name, model in make_decoders(["numpy", "torch"], random_state=SEED).items()}
 
 
-def make(out_dir=None, progress: bool = True) -> list[Path]:
+def make(out_dir=None, progress: bool = True, small: bool = False) -> list[Path]:
     """Train both networks on the tutorial's dataset and draw the training figures.
+
+    Parameters
+    ----------
+    out_dir : str or Path, optional
+        Output folder (default: :func:`~placedecode.figures.default_out_dir`).
+    progress : bool, default=True
+        tqdm progress bars.
+    small : bool, default=False
+        Quick version: 3 minutes of the tutorial's recording instead of 10 (the networks
+        keep their default settings).
 
     Returns
     -------
@@ -60,11 +70,11 @@ def make(out_dir=None, progress: bool = True) -> list[Path]:
     )
     from ..presets import make_decoders
 
-    out = resolve_out_dir(out_dir)
+    out = resolve_out_dir(out_dir, small)
     written = []
     with steps(len(FILES) + 1, "figures: training", progress) as bar, style():
         bar.set_postfix_str("training the networks")
-        rec = tutorial_recording()
+        rec = tutorial_recording(small=small)
         train, test = rec.split(0.8)
         linear = {name: model.fit(train.X, train.y)
                   for name, model in make_decoders(["linear-tutorial", "linear"]).items()}

@@ -1,13 +1,13 @@
 """Decoders with scikit-learn's estimator API.
 
-=====================  ==========================================================
-``LinearRegressor``    closed-form least squares ``W = Y Xᵀ (X Xᵀ)⁻¹`` (+ bias, ridge)
-``LinearClassifier``   the same on one-hot targets
-``NumpyMLPRegressor``  hand-coded NumPy network, hand-derived backprop
-``NumpyMLPClassifier`` the same with a softmax cross-entropy output
-``TorchMLPRegressor``  deep PyTorch network (torch imported only when used)
-``TorchMLPClassifier`` the same with a softmax cross-entropy output
-=====================  ==========================================================
+======================  ==========================================================
+``LinearRegressor``     closed-form least squares ``W = Y Xᵀ (X Xᵀ)⁻¹`` (+ bias, ridge)
+``LinearClassifier``    the same on one-hot targets
+``NumpyMLPRegressor``   hand-coded NumPy network, hand-derived backprop
+``NumpyMLPClassifier``  the same with a softmax cross-entropy output
+``TorchMLPRegressor``   deep PyTorch network (torch imported only when used)
+``TorchMLPClassifier``  the same with a softmax cross-entropy output
+======================  ==========================================================
 
 All take scikit-learn's layout: ``X`` is ``(n_samples, n_features)`` and ``y`` is
 ``(n_samples,)`` or ``(n_samples, n_targets)``. Names are loaded on first access so that

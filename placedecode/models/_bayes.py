@@ -179,7 +179,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         True where the posterior may be non-zero (visited bins).
     tuning_ : ndarray of shape (n_cells, n_bins)
         Expected spike count per time bin of each cell at each grid bin (floored).
-    rate_maps_ : ndarray of shape (n_cells, *grid_shape_)
+    rate_maps_ : ndarray of shape ``(n_cells, *grid_shape_)``
         Tuning in the units of ``X``: Hz when ``dt`` is given, else counts per bin; NaN in
         masked bins.
     n_features_in_ : int
@@ -457,7 +457,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        maps : ndarray of shape (n_samples, *grid_shape_)
+        maps : ndarray of shape ``(n_samples, *grid_shape_)``
             ``predict_posterior(X)`` reshaped to ``(n_samples, ny, nx)`` in 2D (rows are y;
             draw with ``imshow(maps[t], origin="lower", extent=extent_)``) or
             ``(n_samples, nx)`` in 1D. Given a pynapple object, a ``TsdTensor`` (2D) or

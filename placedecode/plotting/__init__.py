@@ -17,8 +17,8 @@ also supplies ``X``, ``t`` and the environment.
 ``plot_weight_maps``            weights at cell centres (linear ``coef_``, network ``coefs_[0]``)
 ``plot_rate_maps``              rate maps (Hz); tuning curves for direction and speed cells
 ``plot_rate_timeseries``        rates (Hz) of chosen cells against time (s)
-``plot_error_by_cell_type``     grouped bars: decoder x cell type, spread over seeds
-``plot_error_vs_n_cells``       error against number of cells, a line per decoder
+``plot_error_by_cell_type``     grouped bars: decoder x cell type (mixtures too), chance line
+``plot_error_vs_n_cells``       error against number of cells, a line per decoder, chance line
 ``animate_training``            GIF of decoded paths over training epochs
 ``plot_image_weights``          first-layer weights as images (MNIST: 28 x 28)
 ``plot_confusion_matrix``       classifier confusion matrix
@@ -29,7 +29,10 @@ also supplies ``X``, ``t`` and the environment.
 ``save_figure``                 write a figure atomically (temporary file, then rename)
 ==============================  ===========================================================
 
-Matplotlib is imported by this package (not by ``import placedecode``).
+Every plot lays itself out with matplotlib's default settings (constrained layout; long
+titles wrap onto two lines; legends that would cover data sit beside the axes);
+:func:`style` only changes the look. Matplotlib is imported by this package (not by
+``import placedecode``).
 """
 
 from ._animation import animate_training

@@ -6,7 +6,7 @@ import numpy as np
 
 from ._environment import environment_dims, plot_environment
 from ._style import decoder_color, plain_log_ticks
-from ._validation import error_cm, format_cm, get_axes, is_recording, resolve_inputs, window_mask
+from ._validation import error_cm, fit_title, format_cm, get_axes, is_recording, resolve_inputs, window_mask
 
 
 def plot_error_over_time(
@@ -51,7 +51,7 @@ def plot_error_over_time(
     predictions = y_pred if isinstance(y_pred, dict) else {name: y_pred}
     if not predictions:
         raise ValueError("y_pred is an empty dict; give at least one decoder's predictions.")
-    fig, ax = get_axes(fig, ax, panel_size=(7.0, 2.8))
+    fig, ax = get_axes(fig, ax, panel_size=(9.0, 2.8))
     for label, pred in predictions.items():
         yt, yp, times, _ = resolve_inputs(y_true, pred, X, t, None, name=f"y_pred[{label!r}]")
         err = error_cm(yt, yp, reduce=None)
@@ -71,14 +71,13 @@ def plot_error_over_time(
         )
     ax.set_xlabel("time (s)" if (t is not None or is_recording(y_true)) else "time (samples)")
     ax.set_ylabel("decoding error (cm)")
-    top = max((np.nanmax(line.get_ydata()) for line in ax.lines), default=1.0)
     if logy:
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis)
-        ax.set_ylim(top=4.0 * top)  # head-room for the legend
     else:
-        ax.set_ylim(0, 1.25 * top)
-    ax.legend(loc="upper right", ncols=min(3, len(predictions)))
+        ax.set_ylim(bottom=0)
+    # beside the axes, never over the curves (constrained layout makes room for it)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.set_title("decoding error over time" + (f" ({smooth:g} s moving average)" if smooth else ""))
     return fig, ax
 
@@ -202,5 +201,5 @@ def plot_error_by_position(
             ax.set_ylim(vmin, vmax)
         else:
             ax.set_ylim(bottom=0 if vmin is None else vmin, top=vmax)
-    ax.set_title(title)
+    fit_title(ax, title)
     return fig, ax

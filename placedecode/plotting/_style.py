@@ -55,6 +55,7 @@ _ALIASES = {
     "linear-(bias)": "linear",
     "linear-nobias": "linear-tutorial",
     "linear-no-bias": "linear-tutorial",
+    "linear+bias": "linear",
     "numpy-mlp": "numpy",
     "numpymlpregressor": "numpy",
     "numpymlpclassifier": "numpy",

@@ -10,6 +10,7 @@ from ._validation import (
     as_positions,
     check_times,
     error_cm,
+    fit_title,
     format_cm,
     get_axes,
     is_recording,
@@ -104,7 +105,7 @@ def plot_trajectory(
         ax.set_xlabel("time (s)" if t is not None else "time (samples)")
         ax.set_ylabel("position (m)")
     if y_pred is not None:
-        ax.set_title(f"{name}: mean error {format_cm(error_cm(y_true, y_pred))} cm")
+        fit_title(ax, f"{name}: mean error {format_cm(error_cm(y_true, y_pred))} cm")
         ax.legend(loc="upper right", fontsize="small", framealpha=0.8, frameon=True, edgecolor="none")
     else:
         span = _span_text(t, mask)
