@@ -34,16 +34,16 @@ Every touch of RatInABox's Environment internals made by the fast engine is in t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import numbers
-import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 ENGINES = ("auto", "fast", "ratinabox")
-_PARALLEL_LOCK = threading.Lock()  # numba's default thread pool must not be entered twice at once
 _STEPS_PER_CALL = 50_000  # a compiled call per this many steps: progress bar and Ctrl-C stay responsive
 
 #: Agent parameters that are numbers, and what each must satisfy (checked for both engines).
@@ -122,7 +122,7 @@ def check_motion_params(env, agent_params: dict) -> None:
             )
 
 
-def unsupported_reason(env, agent_params: dict | None = None) -> str | None:
+def unsupported_reason(env) -> str | None:
     """Why the fast engine cannot simulate ``env`` (None when it can)."""
     from ratinabox.Environment import Environment
 
@@ -142,7 +142,7 @@ def unsupported_reason(env, agent_params: dict | None = None) -> str | None:
     return None
 
 
-def resolve_engine(engine, env, agent_params: dict, replaying: bool) -> str:
+def resolve_engine(engine, env, replaying: bool) -> str:
     """``"fast"`` or ``"ratinabox"`` for ``engine`` in :data:`ENGINES` (see the module docstring)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}.")
@@ -155,7 +155,7 @@ def resolve_engine(engine, env, agent_params: dict, replaying: bool) -> str:
                 "RatInABox itself. Use engine='auto' or 'ratinabox' with source=."
             )
         return "ratinabox"
-    reason = unsupported_reason(env, agent_params)
+    reason = unsupported_reason(env)
     if reason is None:
         return "fast"
     if engine == "fast":
@@ -256,7 +256,7 @@ def initial_state(env, agent_params: dict, seed: int):
     return kin, state_from_numpy(rs)
 
 
-def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True, parallel: bool = False) -> list[dict]:
+def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True, n_threads: int = 1) -> list[dict]:
     """Simulate one path per seed with the compiled engine.
 
     Parameters
@@ -271,8 +271,8 @@ def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True
         One path per seed, each as RatInABox's after ``np.random.seed(seed)``.
     progress : bool
         A tqdm bar over the steps.
-    parallel : bool
-        Spread the seeds over numba's threads (``numba.set_num_threads`` limits them).
+    n_threads : int
+        Threads that move the seeds (the compiled loop runs without the GIL), at most one per seed.
 
     Returns
     -------
@@ -304,15 +304,23 @@ def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True
     buf = np.zeros((n_seeds, k.buffer_size(len(walls))))
     names = ("position", "velocity", "head_direction", "agent_velocity")
     out = {name: np.empty((n_seeds, dim, n_steps)) for name in names}
-    advance = k.advance_parallel if parallel and n_seeds > 1 else k.advance
-    lock = _PARALLEL_LOCK if advance is k.advance_parallel else _NoLock()
-    bar = tqdm(total=n_steps * n_seeds, desc="Simulating trajectory", unit="step", disable=not progress,
-               mininterval=0.5, leave=False)
-    with bar, lock:
+    groups = [g for g in np.array_split(np.arange(n_seeds), max(1, min(n_threads, n_seeds))) if g.size]
+
+    def advance(group, start, stop):  # contiguous slices of the seed axis: disjoint memory per thread
+        s = slice(group[0], group[-1] + 1)
+        k.advance(start, stop, prm, flg, walls, boundary, kin[s], key[s], ints[s], cached[s], buf[s],
+                  out["position"][s], out["velocity"][s], out["head_direction"][s], out["agent_velocity"][s])
+
+    bar = tqdm(total=n_steps * n_seeds, desc="Simulating trajectory" + ("s" if n_seeds > 1 else ""), unit="step",
+               disable=not progress, mininterval=0.5, leave=False)
+    pool = ThreadPoolExecutor(len(groups)) if len(groups) > 1 else contextlib.nullcontext()
+    with bar, pool:
         for start in range(0, n_steps, _STEPS_PER_CALL):
             stop = min(n_steps, start + _STEPS_PER_CALL)
-            advance(start, stop, prm, flg, walls, boundary, kin, key, ints, cached, buf,
-                    out["position"], out["velocity"], out["head_direction"], out["agent_velocity"])
+            if len(groups) > 1:
+                list(pool.map(lambda g: advance(g, start, stop), groups))  # noqa: B023 - consumed at once
+            else:
+                advance(groups[0], start, stop)
             bar.update((stop - start) * n_seeds)
     bad = ~np.isfinite(out["position"]).all(axis=(1, 2))
     if bad.any():
@@ -320,13 +328,5 @@ def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True
             f"the fast engine produced non-finite positions for seed(s) {[seeds[i] for i in np.flatnonzero(bad)]} "
             f"with agent_params={agent_params}; RatInABox's model does the same for these parameters."
         )
-    t = agent_params["dt"] * np.arange(1, n_steps + 1)
-    return [{"t": t, **{name: out[name][s] for name in names}} for s in range(n_seeds)]
-
-
-class _NoLock:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+    t = agent_params["dt"] * np.arange(1, n_steps + 1)  # exact bin times, as RatInABox's loop gives
+    return [{"t": t.copy(), **{name: out[name][s] for name in names}} for s in range(n_seeds)]

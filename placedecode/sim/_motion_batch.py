@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import numbers
+import os
 
 from ._checks import check_positive_int
 from ._random import resolve_seed
@@ -22,9 +22,9 @@ def simulate_trajectories(
 ) -> list:
     """Simulate one trajectory per seed, as many ``simulate_trajectory`` calls but in one pass.
 
-    With the fast engine the Agents of all seeds move in one compiled loop, spread over
-    ``n_threads`` threads (numba ``prange``): no Python runs per step or per seed, so a sweep
-    over seeds costs the compiled steps alone. Each path is exactly the one
+    With the fast engine the Agents of all seeds move in one compiled loop, the seeds shared
+    among ``n_threads`` threads (the loop runs without the GIL): no Python runs per step, so a
+    sweep over seeds costs the compiled steps alone. Each path is exactly the one
     ``simulate_trajectory(random_state=seed, ...)`` returns for the same arguments, and is
     cached (and looked up in the cache) per seed in the same way. When the engine resolves to
     ``"ratinabox"`` (see ``engine``) the seeds are simulated one after another with RatInABox.
@@ -36,9 +36,9 @@ def simulate_trajectories(
     minutes, dt, environment, agent_params, cache, progress, engine
         As in :func:`simulate_trajectory` (``minutes`` per seed; ``dt`` in s).
     n_threads : int, optional
-        Threads for the seeds (default: numba's, one per core). Memory: the outputs of all
-        seeds are allocated together, 4 x D x T x 8 bytes per seed (1 h at dt 0.01 s in 2D:
-        23 MB per seed).
+        Threads for the seeds (default: one per core, at most one per seed). Memory: the
+        outputs of all seeds are allocated together, 4 x D x T x 8 bytes per seed (1 h at
+        dt 0.01 s in 2D: 23 MB per seed).
 
     Returns
     -------
@@ -67,8 +67,8 @@ def simulate_trajectories(
     if todo and spec.engine == "fast":
         from ._motion import run_fast
 
-        with _numba_threads(n_threads):
-            arrays = run_fast(spec.env, spec.agent_params, spec.n_steps, todo, progress, parallel=True)
+        threads = n_threads if n_threads is not None else os.cpu_count() or 1
+        arrays = run_fast(spec.env, spec.agent_params, spec.n_steps, todo, progress, n_threads=threads)
         for seed, a in zip(todo, arrays):
             done[seed] = _finish(spec, a, seed, keys[seed])
     elif todo:
@@ -92,20 +92,3 @@ def _check_seeds(seeds) -> list[int]:
             )
         out.append(resolve_seed(int(seed), name=f"seeds[{i}]"))
     return out
-
-
-@contextlib.contextmanager
-def _numba_threads(n_threads):
-    """Run the block with numba's thread count set to ``n_threads`` (None: leave it)."""
-    if n_threads is None:
-        yield
-        return
-    import numba
-
-    n_threads = min(n_threads, numba.config.NUMBA_NUM_THREADS)
-    before = numba.get_num_threads()
-    numba.set_num_threads(n_threads)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)

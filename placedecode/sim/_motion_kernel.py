@@ -35,7 +35,8 @@ standard normal from the generator, in this order:
 Every draw of a step that does not depend on the state is taken in one block at the start
 of the step (``fill_gauss``); the rest (repeated collision tests, zero-length steps) are
 drawn when they happen. All functions here take scalars or whole arrays and loop inside, so
-that no per-step Python or reference counting is paid.
+that no per-step Python or reference counting is paid; :func:`advance` releases the GIL so
+that threads can move different seeds at once.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ import math
 
 import numpy as np
 from numba import njit as _njit
-from numba import prange
 
 from ._motion_rng import fill_gauss, next_double
 from ._motion_special import ndtr, ndtri
@@ -127,12 +127,10 @@ def _bounce(vx, vy, ax, ay, bx, by):
     return par_x * along - perp_x * across, par_y * along - perp_y * across
 
 
-@njit(inline="always")
-def _inside(px, py, prm, flg, boundary):
-    """Strictly inside the arena (``Environment.check_if_position_is_in_environment``)."""
-    if flg[RECTANGULAR]:
-        return prm[X0] < px < prm[X1] and prm[Y0] < py < prm[Y1]
-    inside = False  # even-odd rule on the boundary polygon
+@njit
+def _inside_polygon(px, py, boundary):
+    """Strictly inside the polygon ``boundary`` (n, 2) (even-odd rule; the edge itself has measure 0)."""
+    inside = False
     n = boundary.shape[0]
     j = n - 1
     for i in range(n):
@@ -143,6 +141,16 @@ def _inside(px, py, prm, flg, boundary):
                 inside = not inside
         j = i
     return inside
+
+
+@njit
+def _resample_in_polygon(key, ints, x0, x1, y0, y1, boundary):
+    """A uniform position in the polygon: ``sample_positions(1, "random")`` draws x, y until inside."""
+    while True:
+        px = x0 + (x1 - x0) * next_double(key, ints)
+        py = y0 + (y1 - y0) * next_double(key, ints)
+        if _inside_polygon(px, py, boundary):
+            return px, py
 
 
 @njit(inline="always")
@@ -272,20 +280,17 @@ def _advance_2d(start, stop, prm, flg, walls, boundary, kin, key, ints, cached, 
                 py = ppy + vy * dt
                 o = o_extra
                 fill_gauss(key, ints, cached, buf, o, n_collide)
-        if not _inside(px, py, prm, flg, boundary):
-            if flg[RECTANGULAR]:
+        # outside the arena (``Environment.check_if_position_is_in_environment``: strictly inside)
+        if flg[RECTANGULAR]:
+            if not (prm[X0] < px < prm[X1] and prm[Y0] < py < prm[Y1]):
                 if flg[PERIODIC]:
                     px = px % prm[X1]
                     py = py % prm[Y1]
                 else:
                     px = min(max(px, prm[X_LO]), prm[X_HI])
                     py = min(max(py, prm[Y_LO]), prm[Y_HI])
-            else:  # polygon: a fresh uniform position inside it
-                while True:
-                    px = prm[X0] + (prm[X1] - prm[X0]) * next_double(key, ints)
-                    py = prm[Y0] + (prm[Y1] - prm[Y0]) * next_double(key, ints)
-                    if _inside(px, py, prm, flg, boundary):
-                        break
+        elif not _inside_polygon(px, py, boundary):  # a polygon: a fresh uniform position inside it
+            px, py = _resample_in_polygon(key, ints, prm[X0], prm[X1], prm[Y0], prm[Y1], boundary)
         mvx = _shortest(px - ppx, prm, flg) / dt
         mvy = _shortest(py - ppy, prm, flg) / dt
         if math.sqrt(mvx * mvx + mvy * mvy) == 0:
@@ -331,17 +336,13 @@ def _advance_1d(start, stop, prm, flg, kin, key, ints, cached, buf, pos, vel, hd
     kin[PX], kin[VX], kin[HX] = px, vx, hx
 
 
-@njit
+@njit(nogil=True)
 def advance(start, stop, prm, flg, walls, boundary, kin, key, ints, cached, buf, pos, vel, hd, agv):
-    """Advance every seed (leading axis of the state and output arrays) one after another."""
+    """Advance every seed (leading axis of the state and output arrays) from step ``start`` to ``stop``.
+
+    Runs without the GIL: threads may advance disjoint slices of the seeds at the same time.
+    """
     for s in range(kin.shape[0]):
-        _advance_seed(s, start, stop, prm, flg, walls, boundary, kin, key, ints, cached, buf, pos, vel, hd, agv)
-
-
-@njit(parallel=True)
-def advance_parallel(start, stop, prm, flg, walls, boundary, kin, key, ints, cached, buf, pos, vel, hd, agv):
-    """As :func:`advance`, the seeds spread over numba's threads (each seed is independent)."""
-    for s in prange(kin.shape[0]):
         _advance_seed(s, start, stop, prm, flg, walls, boundary, kin, key, ints, cached, buf, pos, vel, hd, agv)
 
 

@@ -285,7 +285,7 @@ def _prepare(minutes, dt, environment, agent_params, source, engine) -> _Spec:
     full_agent_params = {**agent_params, "dt": dt}
     if times is None:
         check_motion_params(env, full_agent_params)
-    engine = resolve_engine(engine, env, full_agent_params, replaying=times is not None)
+    engine = resolve_engine(engine, env, replaying=times is not None)
     return _Spec(n_steps, env, full_agent_params, source_name, times, positions, engine)
 
 
