@@ -62,10 +62,10 @@ _NUMERIC = {
 
 @functools.lru_cache(maxsize=1)
 def numba_available() -> bool:
-    """Whether numba imports (the fast engine needs it; everything else works without)."""
+    """Whether numba and the compiled kernels import (the fast engine needs them; nothing else does)."""
     try:
-        import numba  # noqa: F401
-    except Exception:  # noqa: BLE001 - a broken numba install must not break placedecode
+        from . import _motion_kernel  # noqa: F401 - imports numba and declares the kernels
+    except Exception:  # noqa: BLE001 - a missing or broken numba must not break placedecode
         return False
     return True
 

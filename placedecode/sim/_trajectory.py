@@ -182,7 +182,9 @@ def simulate_trajectory(
     minutes : float, default=10.0
         Duration in minutes. ``T = round(minutes * 60 / dt)`` samples are produced.
     dt : float, default=0.1
-        Time step in seconds (the tutorial's 0.1 s; RatInABox's own default is 0.05 s).
+        Time step in seconds (the tutorial's 0.1 s; RatInABox's own default is 0.05 s). For
+        RatInABox's random motion it must be below twice the Agent's coherence times (0.16 s
+        with the default 0.08 s rotational coherence time), or the motion model diverges.
     environment : None, dict or ratinabox Environment, default=None
         ``None`` is RatInABox's 1 m x 1 m box; a dict holds RatInABox Environment
         parameters (``dimensionality="1D"``, ``scale``, ``aspect``, ``walls``, ``holes``,
