@@ -157,7 +157,8 @@ def main(argv=None) -> int:
         pd.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, cache=False, progress=False)
     ratio_a = ref_a.seconds / ours_a.seconds
     ok &= ratio_a >= 10
-    rows.append(["(a) 25 place cells, 10 min", ref_a.seconds, ours_a.seconds, ratio_a, ">= 10x", "PASS" if ratio_a >= 10 else "FAIL"])
+    rows.append(["(a) 25 place cells, 10 min", ref_a.seconds, ours_a.seconds, ratio_a, ">= 10x",
+                 "PASS" if ratio_a >= 10 else "FAIL"])
 
     # (b) five populations from one trajectory
     with Timer() as ref_b:
@@ -167,7 +168,8 @@ def main(argv=None) -> int:
         pd.record(traj, cells={k: 25 for k in FIVE}, random_state=0)
     ratio_b = ref_b.seconds / ours_b.seconds
     ok &= ratio_b >= 20
-    rows.append(["(b) 5 populations x 25, 10 min", ref_b.seconds, ours_b.seconds, ratio_b, ">= 20x", "PASS" if ratio_b >= 20 else "FAIL"])
+    rows.append(["(b) 5 populations x 25, 10 min", ref_b.seconds, ours_b.seconds, ratio_b, ">= 20x",
+                 "PASS" if ratio_b >= 20 else "FAIL"])
 
     # (c) (a) with the trajectory cached
     pd.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, progress=False)  # fill the cache

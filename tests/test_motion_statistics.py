@@ -146,6 +146,7 @@ def test_ratinabox_diverges_from_itself_when_one_rounding_changes():
         utils.rotate = original
     itself = np.abs(rerounded.position - reference.position).max()
     ours = np.abs(fast.position - reference.position).max()
-    print(f"\nmax |delta position| over 10 min: RatInABox vs itself re-rounded {itself:.2e} m, fast vs RatInABox {ours:.2e} m")
+    print(f"\nmax |delta position| over 10 min: RatInABox vs itself re-rounded {itself:.2e} m, "
+          f"fast vs RatInABox {ours:.2e} m")
     assert np.abs(rerounded.position - reference.position)[:, :6000].max() < 1e-9  # first minute: the same
     assert ours < 10 * max(itself, 1e-6)

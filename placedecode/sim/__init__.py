@@ -2,8 +2,9 @@
 
 Data flow: :func:`simulate_trajectory` moves a RatInABox Agent once (compiled, or RatInABox's
 own loop; cached on disk; :func:`simulate_trajectories` for many seeds at once) ->
-:func:`record` evaluates any cell populations on that path for all time points at once -> a :class:`Recording` (``rates`` (N_cells, T) in Hz, ``position``
-(D, T) in metres) -> ``Recording.split`` / :class:`BlockedTimeSeriesSplit` for decoders.
+:func:`record` evaluates any cell populations on that path for all time points at once ->
+a :class:`Recording` (``rates`` (N_cells, T) in Hz, ``position`` (D, T) in metres) ->
+``Recording.split`` / :class:`BlockedTimeSeriesSplit` for decoders.
 """
 
 from ._cache import cache_dir

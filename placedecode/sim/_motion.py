@@ -184,7 +184,9 @@ def pack_parameters(env, agent_params: dict):
     prm = np.zeros(k.N_PRM)
     flg = np.zeros(k.N_FLG, dtype=np.int64)
     prm[k.DT] = dt
-    prm[k.ROT_THETA], prm[k.ROT_SIGMA] = _ou_constants(p["rotational_velocity_std"], p["rotational_velocity_coherence_time"], dt)
+    prm[k.ROT_THETA], prm[k.ROT_SIGMA] = _ou_constants(
+        p["rotational_velocity_std"], p["rotational_velocity_coherence_time"], dt
+    )
     if two_d:
         prm[k.SPEED_THETA], prm[k.SPEED_SIGMA] = _ou_constants(1, p["speed_coherence_time"], dt)
     else:
@@ -285,7 +287,8 @@ def run_fast(env, agent_params: dict, n_steps: int, seeds, progress: bool = True
     from . import _motion_kernel as k
 
     prm, flg, walls, boundary = pack_parameters(env, agent_params)
-    if env.dimensionality == "1D" and env.boundary_conditions == "solid" and full_agent_params(agent_params)["speed_mean"] != 0:
+    drifting = full_agent_params(agent_params)["speed_mean"] != 0
+    if env.dimensionality == "1D" and env.boundary_conditions == "solid" and drifting:
         warnings.warn(  # RatInABox's Agent warns the same when it is created
             "Solid 1D boundaries with a non-zero speed_mean: the Agent drifts into the far wall and "
             "stays there most of the time. Use boundary_conditions='periodic' or speed_mean=0 for a "
