@@ -67,7 +67,7 @@ def simulate_trajectories(
     if todo and spec.engine == "fast":
         from ._motion import run_fast
 
-        threads = n_threads if n_threads is not None else os.cpu_count() or 1
+        threads = n_threads if n_threads is not None else _usable_cores()
         arrays = run_fast(spec.env, spec.agent_params, spec.n_steps, todo, progress, n_threads=threads)
         for seed, a in zip(todo, arrays):
             done[seed] = _finish(spec, a, seed, keys[seed])
@@ -92,3 +92,10 @@ def _check_seeds(seeds) -> list[int]:
             )
         out.append(resolve_seed(int(seed), name=f"seeds[{i}]"))
     return out
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (the affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
