@@ -29,6 +29,7 @@ _LAZY = {
     "Trajectory": ".sim",
     "Recording": ".sim",
     "simulate_trajectory": ".sim",
+    "simulate_trajectories": ".sim",
     "record": ".sim",
     "simulate": ".sim",
     "BlockedTimeSeriesSplit": ".sim",

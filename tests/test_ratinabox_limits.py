@@ -83,7 +83,7 @@ def test_a_slow_step_does_not_freeze_the_bar(redraws):
             time.sleep(0.4)  # a very slow per-step population
             super().update(**kwargs)
 
-    traj = pdc.simulate_trajectory(minutes=0.05, dt=0.5, random_state=0, progress=False)  # 6 bins
+    traj = pdc.simulate_trajectory(minutes=0.01, dt=0.1, random_state=0, progress=False)  # 6 bins
     slow = pdc.sim.CellType("slow_test", SlowCells, evaluation="per_step")
     pdc.sim.register_cell_type(slow)
     try:
@@ -111,12 +111,13 @@ def test_a_slow_step_does_not_freeze_the_bar(redraws):
         (dict(environment={"holes": [[[0.2, 0.2], [0.3, 0.3]]]}), ValueError, r"environment\['holes'\]\[0\].*k >= 3"),
         (dict(environment={"dimensionality": "1D", "walls": [[[0, 0], [1, 1]]]}), ValueError, "only to 2D"),
         (dict(environment={"objects": [[0.5]]}), ValueError, r"environment\['objects'\] must be object positions"),
-        (dict(agent_params={"speed_mean": -0.1}), ValueError, r"agent_params\['speed_mean'\] must be a number in \[0, 10\] m/s"),
+        (dict(agent_params={"speed_mean": -0.1}), ValueError, r"agent_params\['speed_mean'\] must be > 0 m/s in a 2D"),
+        (dict(agent_params={"speed_mean": 11}), ValueError, r"agent_params\['speed_mean'\] must be a number in \[-10, 10\] m/s"),
         (dict(agent_params={"speed_mean": 0}), ValueError, r"agent_params\['speed_mean'\] must be > 0 m/s in a 2D"),
         (dict(agent_params={"speed_coherence_time": 0}), ValueError, r"speed_coherence_time'\] must be a number in \(0"),
         (dict(agent_params={"rotational_velocity_std": "fast"}), TypeError, r"rotational_velocity_std'\] must be"),
         (dict(agent_params={"thigmotaxis": 1.5}), ValueError, r"agent_params\['thigmotaxis'\] must be a number in \[0, 1\]; got 1.5"),
-        (dict(agent_params={"wall_repel_distance": -1}), ValueError, r"wall_repel_distance'\] must be a number in \[0"),
+        (dict(agent_params={"wall_repel_distance": -1}), ValueError, r"wall_repel_distance'\] must be a number in \(0, inf\] m"),
         (dict(cell_params={"widths": 0}), ValueError, r"cell_params\['widths'\] must be a positive field width in metres"),
         (dict(cell_params={"widths": -0.1}), ValueError, r"cell_params\['widths'\]"),
         (dict(cell_params={"max_fr": "ten"}), TypeError, r"cell_params\['max_fr'\] must be a positive number of Hz"),

@@ -28,14 +28,14 @@ SPEED_STD_PER_METRE = 0.08
 
 # (lower bound, lower inclusive, upper bound, unit) of each numeric Agent parameter.
 _RANGES = {
-    "speed_mean": (0.0, True, 10.0, "m/s"),
+    "speed_mean": (-10.0, True, 10.0, "m/s"),  # 1D: signed drift; 2D: > 0 (motion_params)
     "speed_std": (0.0, True, 10.0, "m/s"),
     "speed_coherence_time": (0.0, False, math.inf, "s"),
     "rotational_velocity_coherence_time": (0.0, False, math.inf, "s"),
     "rotational_velocity_std": (0.0, True, 100.0, "rad/s"),
     "head_direction_smoothing_timescale": (0.0, True, math.inf, "s"),
     "thigmotaxis": (0.0, True, 1.0, ""),
-    "wall_repel_distance": (0.0, True, math.inf, "m"),
+    "wall_repel_distance": (0.0, False, math.inf, "m"),
     "wall_repel_strength": (0.0, True, math.inf, ""),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,6 +57,9 @@ class Trajectory:
     agent : ratinabox Agent or None
         The user's Agent the path was simulated for (``simulate_trajectory(agent=...)``):
         Neurons built on it can be recorded along the path. Never changed by placedecode.
+    engine : str
+        What moved the Agent: ``"fast"`` (the compiled motion model) or ``"ratinabox"``
+        (RatInABox's own ``Agent.update`` loop, also used to replay a ``source``).
     """
 
     t: np.ndarray
@@ -69,6 +73,7 @@ class Trajectory:
     seed: int | None = None
     source: str = "random_motion"
     agent: object = field(default=None, repr=False, compare=False)
+    engine: str = "ratinabox"
 
     @property
     def n_samples(self) -> int:
@@ -88,7 +93,8 @@ class Trajectory:
     def __repr__(self) -> str:
         return (
             f"Trajectory(T={self.n_samples}, D={self.n_dims}, dt={self.dt:g} s, "
-            f"duration={self.duration / 60:.3g} min, source={self.source!r}, seed={self.seed})"
+            f"duration={self.duration / 60:.3g} min, source={self.source!r}, seed={self.seed}, "
+            f"engine={self.engine!r})"
         )
 
 
@@ -153,6 +159,7 @@ def simulate_trajectory(
     cache: bool = True,
     progress: bool = True,
     agent=None,
+    engine: str = "auto",
 ) -> Trajectory:
     """Simulate an animal's path with RatInABox (or replay a real rat's path).
 
@@ -162,7 +169,9 @@ def simulate_trajectory(
         Duration in minutes. ``T = round(minutes * 60 / dt)`` samples are produced.
     dt : float, optional
         Time step in seconds: 0.1 s by default (the tutorial's; RatInABox's own default is
-        0.05 s), or the ``agent``'s ``dt`` when an Agent is given.
+        0.05 s), or the ``agent``'s ``dt`` when an Agent is given. For RatInABox's random
+        motion it must be below twice the Agent's coherence times (0.16 s with the default
+        0.08 s rotational coherence time), or the motion model diverges.
     environment : None, dict or ratinabox Environment, default=None
         ``None`` is RatInABox's 1 m x 1 m box; a dict holds RatInABox Environment
         parameters (``dimensionality="1D"``, ``scale``, ``aspect``, ``walls``, ``holes``,
@@ -196,12 +205,25 @@ def simulate_trajectory(
         Environment (``environment`` must then be None or the same one) and its ``dt``.
         The Agent and its Environment are left exactly as they were (a hidden Agent moves);
         Neurons built on it can then be recorded along the path with ``record``.
+    engine : {"auto", "fast", "ratinabox"}, default="auto"
+        What moves the Agent. ``"ratinabox"`` runs RatInABox's own ``Agent.update()`` loop;
+        ``"fast"`` runs the same motion model compiled with numba (hundreds of times faster;
+        from the same seed the same path: see :mod:`placedecode.sim._motion` for how close);
+        ``"auto"`` uses ``"fast"`` wherever it implements the environment and parameters and
+        RatInABox's loop otherwise (holes, periodic polygons, Environment subclasses,
+        ``source=`` replays, or numba not installed). ``"fast"`` raises a ValueError naming
+        what it cannot simulate. Each engine caches its own paths.
 
     Returns
     -------
     Trajectory
         ``t`` (T,), ``position`` (D, T) in metres, ``velocity`` and ``agent_velocity``
-        (D, T) in m/s, ``head_direction`` (D, T), and the ``environment``.
+        (D, T) in m/s, ``head_direction`` (D, T), the ``environment``, and the ``engine``
+        that moved the Agent.
+
+    See Also
+    --------
+    simulate_trajectories : many seeds in one call, the seeds run side by side in compiled code.
 
     Raises
     ------
@@ -215,6 +237,39 @@ def simulate_trajectory(
     >>> traj.position.shape
     (2, 300)
     """
+    spec = _prepare(minutes, dt, environment, agent_params, source, engine, agent)
+    seed_given = random_state is not None
+    seed = resolve_seed(random_state)
+    key = _cache_key(spec, seed) if cache and seed_given else None
+    hit = _from_cache(spec, key, seed)
+    if hit is not None:
+        return hit
+    if spec.engine == "fast":
+        from ._motion import run_fast
+
+        arrays = run_fast(spec.env, spec.agent_params, spec.n_steps, [seed], progress)[0]
+    else:
+        arrays = _run_agent(spec.env, spec.agent_params, spec.n_steps, seed, spec.times, spec.positions, progress)
+    return _finish(spec, arrays, seed, key)
+
+
+class _Spec(NamedTuple):
+    """A checked simulation request, before the seed (shared with ``simulate_trajectories``)."""
+
+    n_steps: int
+    env: object
+    agent_params: dict  # RatInABox's motion parameters, with dt
+    source: str
+    times: np.ndarray | None
+    positions: np.ndarray | None
+    engine: str  # "fast" or "ratinabox"
+    agent: object = None  # the user's Agent, if one was given
+
+
+def _prepare(minutes, dt, environment, agent_params, source, engine, agent=None) -> _Spec:
+    from ._motion import check_motion_params, resolve_engine
+
+    rb.check_version()  # both engines follow RatInABox's motion model of the tested versions
     if agent is not None:
         environment, agent_params, dt = from_agent(agent, environment, agent_params, dt)
     dt = 0.1 if dt is None else dt
@@ -229,8 +284,6 @@ def simulate_trajectory(
     n_steps = int(round(duration / dt))
     agent_params = check_agent_params(agent_params)
     source_name, times, positions = _resolve_source(source)
-    seed_given = random_state is not None
-    seed = resolve_seed(random_state)
     env = make_environment(environment)
     check_memory(estimate_memory(n_samples=n_steps, n_cells=0, n_dims=env.D),
                  f"simulate_trajectory(minutes={minutes:g}, dt={dt:g})")
@@ -240,36 +293,51 @@ def simulate_trajectory(
             f"{env.dimensionality}; pass a matching environment."
         )
     full_agent_params = {**motion_params(env, agent_params), "dt": dt}
-    key = None
-    if cache and seed_given:
-        key = digest(
-            {
-                "version": 1,
-                "ratinabox": rb.ratinabox_version(),
-                "n_steps": n_steps,
-                "dt": dt,
-                "environment": environment_fingerprint(env),
-                "agent_params": full_agent_params,
-                "source": source_name,
-                # replays start at the first given time since v2 (they started one dt later)
-                "source_data": None if times is None else digest([times, positions, "replay-v2"]),
-                "seed": seed,
-            }
-        )
-        hit = _cache.load(key, _ARRAYS)
-        if hit is not None and hit["t"].shape[0] == n_steps:
-            return Trajectory(
-                **{name: hit[name] for name in _ARRAYS},
-                dt=dt,
-                environment=env,
-                agent_params=full_agent_params,
-                seed=seed,
-                source=source_name,
-                agent=agent,
-            )
+    if times is None:
+        check_motion_params(env, full_agent_params)
+    engine = resolve_engine(engine, env, replaying=times is not None)
+    return _Spec(n_steps, env, full_agent_params, source_name, times, positions, engine, agent)
 
-    arrays = _run_agent(env, full_agent_params, n_steps, seed, times, positions, progress)
+
+def _cache_key(spec: _Spec, seed: int) -> str:
+    """The cache key of a path: every parameter that shapes it, and the engine if it is the fast one.
+
+    The engines' paths for a seed agree to ~1e-9 m for minutes, but RatInABox's model is weakly
+    chaotic near walls (see :mod:`._motion`), so after long runs they may differ by more: each
+    engine caches its own. RatInABox's keys are those written before the fast engine existed.
+    """
+    fields = {
+        "version": 1,
+        "ratinabox": rb.ratinabox_version(),
+        "n_steps": spec.n_steps,
+        "dt": spec.agent_params["dt"],
+        "environment": environment_fingerprint(spec.env),
+        "agent_params": spec.agent_params,
+        "source": spec.source,
+        # replays start at the first given time since v2 (they started one dt later)
+        "source_data": None if spec.times is None else digest([spec.times, spec.positions, "replay-v2"]),
+        "seed": seed,
+    }
+    if spec.engine == "fast":
+        fields["engine"] = "fast"
+    return digest(fields)
+
+
+def _from_cache(spec: _Spec, key, seed: int) -> Trajectory | None:
+    """The cached Trajectory under ``key`` (None on a miss or without a key)."""
+    if key is None:
+        return None
+    hit = _cache.load(key, _ARRAYS)
+    if hit is None or hit["t"].shape[0] != spec.n_steps:
+        return None
+    return Trajectory(**{name: hit[name] for name in _ARRAYS}, dt=spec.agent_params["dt"], environment=spec.env,
+                      agent_params=spec.agent_params, seed=seed, source=spec.source, agent=spec.agent,
+                      engine=spec.engine)
+
+
+def _finish(spec: _Spec, arrays: dict, seed: int, key) -> Trajectory:
+    """Cache ``arrays`` under ``key`` (if any) and wrap them in a Trajectory."""
     if key is not None:
         _cache.save(key, arrays)
-    return Trajectory(**arrays, dt=dt, environment=env, agent_params=full_agent_params, seed=seed,
-                      source=source_name, agent=agent)
+    return Trajectory(**arrays, dt=spec.agent_params["dt"], environment=spec.env, agent_params=spec.agent_params,
+                      seed=seed, source=spec.source, agent=spec.agent, engine=spec.engine)
