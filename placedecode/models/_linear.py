@@ -34,6 +34,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._base import check_class_labels, check_predictions, target_bounds
+
 __all__ = ["LinearRegressor", "LinearClassifier", "solve_linear"]
 
 #: Ridge uses the Cholesky factorisation of ``Xᵀ X + alpha I`` when the bound
@@ -183,6 +185,7 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         self._solve(X, y.reshape(len(y), -1))
+        self._y_bounds = target_bounds(y)
         if y.ndim == 1:
             self.coef_ = self.coef_[0]
             self.intercept_ = float(self.intercept_[0])
@@ -200,10 +203,18 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predictions in target units (metres), 1-D when ``y`` was 1-D in ``fit``.
+
+        Raises
+        ------
+        FloatingPointError
+            If a prediction overflows (``X`` far outside the range seen in fit); a
+            prediction more than 100 target ranges away from the training targets warns.
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = X @ self.coef_.T + self.intercept_
+        return check_predictions(y_pred, self._y_bounds, type(self).__name__)
 
 
 class LinearClassifier(ClassifierMixin, BaseEstimator):
@@ -270,7 +281,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Inputs.
         y : array-like of shape (n_samples,)
-            Class labels (any hashable, sortable labels).
+            Class labels (strings or numbers, not both; no None).
 
         Returns
         -------
@@ -279,7 +290,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
-        y = column_or_1d(y, warn=True)
+        y = check_class_labels(column_or_1d(y, warn=True))
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -296,7 +307,14 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
     def _scores(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = X @ self.coef_.T + self.intercept_
+        if not np.all(np.isfinite(scores)):
+            raise FloatingPointError(
+                "LinearClassifier's class scores are not finite (overflow): X is far "
+                "outside the range seen in fit. Check the units of X."
+            )
+        return scores
 
     def decision_function(self, X):
         """Least-squares class scores.
