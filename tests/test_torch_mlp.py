@@ -46,7 +46,9 @@ def test_import_does_not_load_torch():
     code = (
         "import sys, placedecode, placedecode.models, placedecode.metrics\n"
         "placedecode.models.LinearRegressor\n"
-        "import placedecode.models._torch_mlp\n"
+        "import placedecode.models._torch_mlp, placedecode.models._torch_regressor\n"
+        "import placedecode.models._torch_classifier, placedecode.models._torch_seq\n"
+        "import placedecode.models._torch_base, placedecode.models.backprop\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -270,8 +272,10 @@ def test_bad_input_raises_clear_errors():
     model = TorchMLPRegressor(**{**FAST, "max_epochs": 1}).fit(X, y)
     with pytest.raises(ValueError, match="X has 4 features, but TorchMLPRegressor is expecting 5"):
         model.predict(X[:, :4])
-    with pytest.raises(ValueError, match="too large to represent in float32"):
-        model.predict(np.full((2, 5), 1e300))
+    with pytest.raises(ValueError, match="X reaches .* after standardize=False.*standardize=True"):
+        TorchMLPRegressor(**{**FAST, "max_epochs": 1, "standardize": False}).fit(X * 1e300, y)
+    with pytest.raises(FloatingPointError, match="non-finite outputs"):  # evaluated in float64
+        model.predict(np.full((2, 5), 1e307))
 
 
 def test_thread_setting_is_restored():

@@ -36,8 +36,9 @@ Predictions
 -----------
 A regressor's predictions are checked by :func:`check_predictions`: non-finite values raise
 :class:`FloatingPointError`; values further than :data:`PREDICTION_RANGE_FACTOR` times the
-training targets' range from that range warn (:class:`RuntimeWarning`) — the input was far
-outside what the model was fitted on.
+training targets' span (the largest of the columns' ranges and magnitudes) outside that
+range warn (:class:`RuntimeWarning`): the input was far outside what the model was
+fitted on.
 """
 
 from __future__ import annotations
@@ -209,12 +210,14 @@ def check_predictions(y_pred: np.ndarray, bounds: np.ndarray, name: str) -> np.n
         )
     if pred.size:
         lo, hi = bounds
-        reach = PREDICTION_RANGE_FACTOR * np.maximum(hi - lo, np.maximum(np.abs(hi), np.abs(lo)))
+        # one scale for all columns (positions share their unit), never 0
+        scale = float(np.max(np.maximum(hi - lo, np.maximum(np.abs(hi), np.abs(lo)))))
+        reach = PREDICTION_RANGE_FACTOR * (scale if scale > 0 else 1.0)
         outside = (pred < lo - reach) | (pred > hi + reach)
         if np.any(outside):
             worst = float(pred[outside][np.argmax(np.abs(pred[outside]))])
             warnings.warn(
-                f"{name} predicts values up to {worst:.3g}, more than "
+                f"{name} predicts values as far out as {worst:.3g}, more than "
                 f"{PREDICTION_RANGE_FACTOR:g} times the training targets' range "
                 f"[{lo.min():.3g}, {hi.max():.3g}] away from it ({int(outside.any(axis=1).sum())} "
                 "of the samples): X is far outside the range seen in fit.",

@@ -25,6 +25,7 @@ The intercept is fitted by centring ``X`` and ``y`` first, so it is never penali
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.linalg
@@ -42,6 +43,9 @@ __all__ = ["LinearRegressor", "LinearClassifier", "solve_linear"]
 #: ``(‖X‖²_F + alpha) / alpha`` on its condition number is below this (relative error of
 #: the weights ~ condition x 1e-16), the SVD of the stacked problem otherwise.
 CHOLESKY_MAX_CONDITION = 1e7
+#: Ridge warns when ``alpha`` exceeds ``‖X‖²_F`` (centred) this many times: every weight is
+#: then shrunk by more than this factor and the predictions are nearly constant.
+RIDGE_DOMINATES = 1e6
 
 
 def solve_linear(
@@ -67,6 +71,12 @@ def solve_linear(
     -------
     W : ndarray of shape (n_targets, n_features)
         The weights (the tutorial's ``W``). Minimum-norm when ``Xᵀ X`` is singular.
+
+    Warns
+    -----
+    UserWarning
+        When ``alpha`` exceeds :data:`RIDGE_DOMINATES` times ``‖X‖²_F`` (after centring):
+        inputs of a tiny scale (1e-20) with an alpha meant for Hz.
     b : ndarray of shape (n_targets,)
         The intercept, zeros when ``fit_intercept`` is False.
 
@@ -83,7 +93,18 @@ def solve_linear(
         x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
         X, Y = X - x_mean, Y - y_mean
     n_features = X.shape[1]
-    if alpha > 0 and (np.einsum("ij,ij->", X, X) + alpha) / alpha < CHOLESKY_MAX_CONDITION:
+    with np.errstate(over="ignore"):
+        energy = np.einsum("ij,ij->", X, X)  # ‖X‖²_F ≥ the largest eigenvalue of Xᵀ X
+    if alpha > 0 and energy * RIDGE_DOMINATES < alpha:
+        warnings.warn(
+            f"alpha={alpha:g} is more than {RIDGE_DOMINATES:.0e} times the sum of squares of "
+            f"X ({energy:.3g}): ridge shrinks every weight to about 0 and the predictions "
+            "are nearly constant. alpha is in units of X² (Hz² for rates in Hz): scale it "
+            "with X.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if alpha > 0 and (energy + alpha) / alpha < CHOLESKY_MAX_CONDITION:
         gram = X.T @ X
         gram.flat[:: n_features + 1] += alpha  # Xᵀ X + alpha I, positive definite
         W = scipy.linalg.solve(gram, X.T @ Y, assume_a="pos", check_finite=False).T

@@ -140,11 +140,16 @@ class _TorchMLPBase(TorchEstimator):
             )
 
     # ------------------------------------------------------------------ prediction
-    def _standardize_X(self, X, x_mean=None, x_scale=None):
+    def _standardize_X(self, X, x_mean=None, x_scale=None, training=True):
+        """Standardised ``X``; refused if the float32 network could not hold it.
+
+        Training runs in float32; prediction in float64 (float32 only on "mps").
+        """
         x_mean = self.x_mean_ if x_mean is None else x_mean
         x_scale = self.x_scale_ if x_scale is None else x_scale
         Xs = standardize(X, x_mean, x_scale)
-        if not np.all(np.abs(Xs) < np.finfo(np.float32).max):
+        float32 = training or str(getattr(self, "device_", "")).startswith("mps")
+        if float32 and not np.all(np.abs(Xs) < np.finfo(np.float32).max):
             raise ValueError(
                 "X has values too large to represent in float32 after standardisation "
                 f"(largest |value| {np.max(np.abs(X)):.3g}); rescale X."
@@ -155,8 +160,9 @@ class _TorchMLPBase(TorchEstimator):
         """Raw network outputs (float64) for validated ``X`` (n_samples, n_features)."""
         check_is_fitted(self, "module_")
         sizes = [X.shape[1], *(layer.out_features for layer in self._linear_layers())]
-        return self._predict_module(self._standardize_X(X), mlp_step_flops(sizes, 1) / 3,
-                                    self.n_outputs_)
+        with np.errstate(over="ignore", invalid="ignore"):
+            Xs = self._standardize_X(X, training=False)
+        return self._predict_module(Xs, mlp_step_flops(sizes, 1) / 3, self.n_outputs_)
 
     # ------------------------------------------------------------------ weights
     def _linear_layers(self):

@@ -205,6 +205,12 @@ class TorchSequenceRegressor(RegressorMixin, TorchEstimator):
 
     def _windows(self, Xs, starts):
         """(T, n_lags, n_cells) float32 windows of standardised inputs, within blocks."""
+        if not np.all(np.abs(Xs) < np.finfo(np.float32).max):
+            raise ValueError(
+                "X has values too large to represent in float32 after standardisation "
+                f"(largest |value| {np.max(np.abs(Xs)):.3g} standard deviations); X is far "
+                "outside the range seen in fit: check its units."
+            )
         Z = lagged(Xs, int(self.context), int(self._future), starts=starts)
         return Z.reshape(len(Xs), self._n_lags, Xs.shape[1]).astype(np.float32)
 
