@@ -274,8 +274,8 @@ def test_bad_input_raises_clear_errors():
         model.predict(X[:, :4])
     with pytest.raises(ValueError, match="X reaches .* after standardize=False.*standardize=True"):
         TorchMLPRegressor(**{**FAST, "max_epochs": 1, "standardize": False}).fit(X * 1e300, y)
-    with pytest.raises(FloatingPointError, match="non-finite outputs"):  # evaluated in float64
-        model.predict(np.full((2, 5), 1e307))
+    with pytest.warns(RuntimeWarning, match="X is far outside the range seen in fit"):
+        model.predict(np.full((2, 5), 1e6))  # evaluated in float64: far, but finite
 
 
 def test_thread_setting_is_restored():
