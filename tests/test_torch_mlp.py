@@ -377,3 +377,17 @@ def test_classifier_defaults_center_pixels_and_reach_97_percent_on_digits():
     np.testing.assert_allclose(clf.x_mean_, X.mean(axis=0))
     np.testing.assert_array_equal(clf.x_scale_, 1.0)
     assert clf.score(X_test, y_test) >= 0.97  # 98.3 % (mean of seeds 0-4: 97.7 %)
+
+
+def test_tutorial_preset_has_the_tutorials_torch_settings():
+    model = TorchMLPRegressor.tutorial(random_state=2)
+    params = model.get_params()
+    expected = dict(hidden_layer_sizes=(200,) * 5, activation="relu", optimizer="adam",
+                    learning_rate=1e-3, lr_schedule="constant", batch_size=0.01, max_epochs=50,
+                    early_stopping=False, standardize=False, l2=0.0, random_state=2)
+    assert {key: params[key] for key in expected} == expected
+    assert TorchMLPRegressor.tutorial(max_epochs=3).max_epochs == 3
+    X, y = _smooth_data(300)
+    fitted = TorchMLPRegressor.tutorial(hidden_layer_sizes=(32,), max_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(fitted.x_mean_, 0.0)  # raw rates and positions, as taught
+    assert fitted.n_iter_ == 3 and np.all(np.isfinite(fitted.predict(X)))

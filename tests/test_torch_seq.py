@@ -2,10 +2,20 @@
 
 import numpy as np
 import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import placedecode
 from placedecode.metrics import decoding_error
 from placedecode.models import LinearRegressor, TorchSequenceRegressor
+
+
+# A window of one bin (context = future = 0): scikit-learn's checks shuffle and subsample
+# rows, which a window of neighbouring bins would (by design) not be invariant to.
+@parametrize_with_checks([TorchSequenceRegressor(context=0, future=0, channels=8, hidden=32,
+                                                 dropout=0.0, max_epochs=40,
+                                                 early_stopping=False, random_state=0)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
 
 
 @pytest.fixture(scope="module")
