@@ -33,8 +33,9 @@ Three conventions differ from the tutorial's, each for speed, none changes the m
 3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ_L'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
    and ``∂L/∂W⁽ⁿ⁾ = (2/B) C⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
    ``∂L/∂N⁽ᴸ⁾ = (2/B) σ_L'(N⁽ᴸ⁾) ∘ (A⁽ᴸ⁾ − Y)`` (``(A⁽ᴸ⁾ − Y)/B`` for the softmax
-   cross-entropy), so every ``C⁽ⁿ⁾`` is the tutorial's times 2/B and the weight gradient
-   needs no factor: one multiplication per step instead of one per layer.
+   cross-entropy), so every ``C⁽ⁿ⁾`` is the tutorial's times 2/B and the weight gradients
+   need no factor: it is applied once, to the small ``C⁽ᴸ⁾``, instead of to every
+   ``∂L/∂W⁽ⁿ⁾``.
 
 The objective of one mini-batch is the data loss plus an L2 penalty on the weights (the
 bias column is not penalised)::

@@ -187,6 +187,10 @@ class TorchEstimator(BaseEstimator):
             chance = float(self._loss(self._chance_output(y_train), y_train))
         divergence = DivergenceCheck(starting, chance, self.learning_rate)
 
+        def snapshot():  # the weights of the best validation epoch so far
+            return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+        watched = ("val_" if validation is not None else "train_") + monitor
         progress = Progress(self.verbose, epochs, type(self).__name__)
         parameters = list(module.parameters())
         step = 0
@@ -220,12 +224,8 @@ class TorchEstimator(BaseEstimator):
                     divergence.check(val_loss, n_iter, "validation")
                 record_epoch(history, n_iter, train_loss, float(error_total) / n_train,
                              val_loss, val_error)
-                prefix = "val_" if validation is not None else "train_"
-                snapshot = None
-                if validation is not None:
-                    def snapshot():
-                        return {k: v.detach().clone() for k, v in module.state_dict().items()}
-                stop = watcher.update(history[prefix + monitor][-1], n_iter, snapshot)
+                stop = watcher.update(history[watched][-1], n_iter,
+                                      snapshot if validation is not None else None)
                 progress.update(history)
                 if stop:
                     break
