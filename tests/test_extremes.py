@@ -73,7 +73,7 @@ def test_unscaled_classifier_inputs_far_from_unit_scale_are_refused_or_flagged(n
     with pytest.raises(ValueError, match=r"X reaches [0-9.]+e\+19 after standardize='center'.*"
                                          "standardize=True"):
         CLASSIFIERS[name]().fit(X * 1e20, y)
-    with pytest.warns(UserWarning, match=r"Every column of X varies by less than .*"
+    with pytest.warns(UserWarning, match=r"Every column of X spans less than .*"
                                          "standardize=True"):
         CLASSIFIERS[name]().fit(X * 1e-20, y)
     unit = CLASSIFIERS[name](standardize=True).fit(X, y).score(X, y)

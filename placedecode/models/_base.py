@@ -29,7 +29,7 @@ Scales
 so inputs of any magnitude the float64 type holds (1e-300 to 1e300) are standardised, never
 squashed into constants or overflowed. A network that is told not to standardise
 (``standardize=False`` or ``"center"``) refuses inputs beyond ±:data:`MAX_NETWORK_INPUT`
-and warns about inputs whose every column varies by less than :data:`MIN_NETWORK_SPREAD`
+and warns about inputs whose every column spans less than :data:`MIN_NETWORK_SPREAD`
 (:func:`check_network_scale`): it cannot learn from either.
 
 Predictions
@@ -52,7 +52,7 @@ HISTORY_KEYS = ("epoch", "train_loss", "train_error", "val_loss", "val_error")
 
 #: A network refuses inputs (after its own scaling) larger than this in magnitude.
 MAX_NETWORK_INPUT = 1e6
-#: A network warns when every input column's standard deviation is below this.
+#: A network warns when every input column spans less than this (after its scaling).
 MIN_NETWORK_SPREAD = 1e-6
 #: Predictions beyond this many target ranges outside the training targets' range warn.
 PREDICTION_RANGE_FACTOR = 100.0
@@ -103,75 +103,90 @@ def fit_standardizer(A: np.ndarray, how=True) -> tuple[np.ndarray, np.ndarray]:
     ``how``: True gives the column means and standard deviations; "center" the means and
     scales of 1 (centre only); False zeros and ones (leave ``A`` as it is).
 
-    The moments are taken of each column divided by its largest magnitude, so columns in
-    the 1e-300 or 1e300 range are standardised exactly like columns near 1 (no underflow
-    to a constant, no overflow of the squares). A constant column (a silent cell, or a
-    spread within rounding of its mean) gets as scale its largest magnitude (1 for an
-    all-zero column), so it maps to 0 rather than to NaN or to magnified rounding noise.
+    Columns whose largest magnitude lies outside 1e-100 ... 1e100 (where squares would
+    underflow or overflow) have their moments taken after dividing by that magnitude, so
+    inputs in the 1e-300 or 1e300 range are standardised exactly like inputs near 1,
+    never squashed into constants. A constant column (a silent cell, or a spread within
+    rounding of its mean) gets as scale its largest magnitude (1 for an all-zero column),
+    so it maps to 0 rather than to NaN or to magnified rounding noise.
     """
     A = np.asarray(A, dtype=np.float64)
     n_columns = A.shape[1]
     if not how:
         return np.zeros(n_columns), np.ones(n_columns)
-    peak = np.max(np.abs(A), axis=0) if len(A) else np.ones(n_columns)
+    peak = (np.maximum(A.max(axis=0), -A.min(axis=0)) if len(A)  # max |A|, no temporary
+            else np.ones(n_columns))
     peak[~(peak > 0)] = 1.0
-    unit = A / peak  # every entry in [-1, 1]
-    unit_mean = unit.mean(axis=0)
-    mean = unit_mean * peak
+    normal = bool(np.all((peak > 1e-100) & (peak < 1e100)))
+    unit = A if normal else A / peak  # every entry in [-1, 1] when rescaled
+    mean = unit.mean(axis=0)
     if isinstance(how, str) and how == "center":
-        return mean, np.ones(n_columns)
-    unit_spread = unit.std(axis=0)
-    constant = ~(unit_spread > 8 * _EPS * np.abs(unit_mean))
-    scale = np.where(constant, peak, unit_spread * peak)
-    return mean, scale
+        return (mean if normal else mean * peak), np.ones(n_columns)
+    spread = unit.std(axis=0)
+    constant = ~(spread > 8 * _EPS * np.abs(mean))
+    if not normal:
+        mean, spread = mean * peak, spread * peak
+    return mean, np.where(constant, peak, spread)
 
 
 def standardize(A: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``(A - mean) / scale`` computed as ``A / scale - mean / scale`` (never overflows)."""
-    return np.asarray(A, dtype=np.float64) / scale - mean / scale
+    """``(A - mean) / scale``, float64; ``A / scale - mean / scale`` where that overflows."""
+    A = np.asarray(A, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = (A - mean) / scale
+    if not np.all(np.isfinite(out)):  # |A - mean| beyond the float64 range
+        out = A / scale - mean / scale
+    return out
 
 
-def check_network_scale(A: np.ndarray, what: str, standardize) -> None:
+def check_network_scale(A: np.ndarray, mean, scale, what: str, standardize) -> None:
     """Refuse or warn when a network would train on values far from unit scale.
 
     Parameters
     ----------
     A : ndarray of shape (n_samples, n_columns)
-        The values the network trains on (after its own scaling).
+        The raw values (before the network's own scaling).
+    mean, scale : ndarray of shape (n_columns,)
+        The network's scaling (:func:`fit_standardizer`); it trains on
+        ``(A - mean) / scale``.
     what : str
         ``"X"`` or ``"y"``, named in the message.
     standardize : bool or str
-        The estimator's ``standardize`` parameter, named in the message.
+        The estimator's ``standardize`` parameter, named in the message. With True the
+        scaled values are bounded (at most ``sqrt(n_samples)`` standard deviations) and
+        nothing is checked.
 
     Raises
     ------
     ValueError
-        If ``max |A|`` exceeds :data:`MAX_NETWORK_INPUT`: the weights would have to be
-        tiny and the loss would overflow float32.
+        If a scaled value exceeds :data:`MAX_NETWORK_INPUT` in magnitude: the weights
+        would have to be tiny and the loss would overflow float32.
 
     Warns
     -----
     UserWarning
-        If every column's standard deviation is below :data:`MIN_NETWORK_SPREAD` (and
-        some column is not constant): the network sees nearly constant inputs and will
-        predict nearly constant outputs.
+        If every column spans less than :data:`MIN_NETWORK_SPREAD` once scaled (and some
+        column is not constant): the network sees nearly constant inputs and will predict
+        nearly constant outputs.
     """
-    if A.size == 0:
+    if standardize is True or A.size == 0:
         return
-    peak = float(np.max(np.abs(A)))
-    advice = "pass standardize=True" if standardize is not True else f"rescale {what}"
-    if peak > MAX_NETWORK_INPUT:
+    with np.errstate(over="ignore", invalid="ignore"):
+        high = (A.max(axis=0) - mean) / scale
+        low = (A.min(axis=0) - mean) / scale
+    peak = float(np.max(np.maximum(np.abs(high), np.abs(low))))
+    span = float(np.max(high - low))
+    if not peak <= MAX_NETWORK_INPUT:
         raise ValueError(
             f"{what} reaches {peak:.3g} after standardize={standardize!r}; a network "
             f"trains on values near unit scale (at most {MAX_NETWORK_INPUT:.0e} here): "
-            f"{advice}."
+            "pass standardize=True."
         )
-    spread = np.std(A / peak, axis=0) * peak if peak > 0 else np.zeros(A.shape[1])
-    if 0 < spread.max() < MIN_NETWORK_SPREAD:
+    if 0 < span < MIN_NETWORK_SPREAD:
         warnings.warn(
-            f"Every column of {what} varies by less than {spread.max():.3g} after "
+            f"Every column of {what} spans less than {span:.3g} after "
             f"standardize={standardize!r}: the network sees nearly constant values and "
-            f"its predictions will be nearly constant; {advice}.",
+            "its predictions will be nearly constant; pass standardize=True.",
             UserWarning,
             stacklevel=4,
         )

@@ -143,7 +143,7 @@ class _BaseNumpyMLP(BaseEstimator):
         """Everything a fresh fit starts from: rng, scalers, target encoding, weights."""
         rng = check_random_state(self.random_state)
         x_mean, x_scale = fit_standardizer(X, self.standardize)
-        check_network_scale(standardize(X, x_mean, x_scale), "X", self.standardize)
+        check_network_scale(X, x_mean, x_scale, "X", self.standardize)
         targets = self._init_targets(y, classes)
         layer_sizes = (X.shape[1], *hidden, targets["n_outputs"])
         weights = init_weights(layer_sizes, rng, self.weight_init)
@@ -157,7 +157,7 @@ class _BaseNumpyMLP(BaseEstimator):
         dtype = np.dtype(self.dtype)
         rng, targets, history, n_iter = (state["rng"], state["targets"], state["history"],
                                          state["n_iter"])
-        X_bar = _augment(standardize(X, state["x_mean_"], state["x_scale_"]))  # Ā⁽⁰⁾
+        X_bar = _augment(X, state["x_mean_"], state["x_scale_"])  # Ā⁽⁰⁾
         Y = self._encode_targets(y, targets)  # (n_outputs, n_samples), float64
         validate = self.early_stopping and not incremental
         n_train = (time_series_validation_split(X.shape[0], self.validation_fraction)
@@ -254,7 +254,7 @@ class _BaseNumpyMLP(BaseEstimator):
         flops = mlp_step_flops(layer_sizes, min(len(X), _PREDICT_CHUNK)) / 3  # forward only
         with thread_limits(resolve_n_threads(self.n_threads, flops)), \
                 np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            X_bar = _augment(standardize(X, self.x_mean_, self.x_scale_))
+            X_bar = _augment(X, self.x_mean_, self.x_scale_)
             N = network.predict_logits(X_bar, chunk=_PREDICT_CHUNK)
         if not np.all(np.isfinite(N)):
             raise FloatingPointError(
@@ -264,10 +264,16 @@ class _BaseNumpyMLP(BaseEstimator):
         return N
 
 
-def _augment(A):
-    """``Ā = [Aᵀ; 1]``: (n_samples, n) rows → (n + 1, n_samples) columns, C-contiguous."""
-    A_bar = np.ones((A.shape[1] + 1, A.shape[0]), dtype=np.float64)
-    A_bar[:-1] = A.T
+def _augment(X, mean, scale):
+    """``Ā⁽⁰⁾ = [((X - mean) / scale)ᵀ; 1]``: (n_samples, n) rows → (n + 1, n_samples)
+    columns, C-contiguous, standardised in place (no intermediate copy of ``X``)."""
+    A_bar = np.ones((X.shape[1] + 1, X.shape[0]), dtype=np.float64)
+    rows = A_bar[:-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.subtract(X.T, mean[:, None], out=rows)
+        rows /= scale[:, None]
+    if not np.all(np.isfinite(rows)):  # |X - mean| beyond the float64 range
+        rows[...] = standardize(X, mean, scale).T
     return A_bar
 
 

@@ -351,7 +351,7 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
     def _init_targets(self, y, classes):
         y2 = y.reshape(len(y), -1)
         mean, scale = fit_standardizer(y2, self.standardize)
-        check_network_scale(standardize(y2, mean, scale), "y", self.standardize)
+        check_network_scale(y2, mean, scale, "y", self.standardize)
         return {"n_outputs": y2.shape[1], "y_mean_": mean, "y_scale_": scale,
                 "_y_ndim": y.ndim, "_y_bounds": target_bounds(y2)}
 

@@ -96,7 +96,7 @@ class _TorchMLPBase(TorchEstimator):
                 x_mean, x_scale = self.x_mean_, self.x_scale_
             else:
                 x_mean, x_scale = fit_standardizer(X, self.standardize)
-                check_network_scale(standardize(X, x_mean, x_scale), "X", self.standardize)
+                check_network_scale(X, x_mean, x_scale, "X", self.standardize)
             Xs = self._standardize_X(X, x_mean, x_scale)
             n_samples = len(Xs)
             n_train = (time_series_validation_split(n_samples, self.validation_fraction)

@@ -268,7 +268,7 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
             mean, scale, bounds = self.y_mean_, self.y_scale_, self._y_bounds
         else:
             mean, scale = fit_standardizer(Y, self.standardize)
-            check_network_scale(standardize(Y, mean, scale), "y", self.standardize)
+            check_network_scale(Y, mean, scale, "y", self.standardize)
             bounds = target_bounds(Y)
         fitted = {"y_mean_": mean, "y_scale_": scale, "_y_1d": y.ndim == 1,
                   "_y_bounds": bounds}
