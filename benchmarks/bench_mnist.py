@@ -201,8 +201,9 @@ def run(datasets, names, data_dir, quick, sklearn_max_iter, network_seeds=NETWOR
         for name in names:
             seeds = (DIGITS_SEEDS if dataset == "digits" else
                      tuple(network_seeds) if name in NETWORKS else (0,))
-            fits = [fit_and_score(name, make_model(name, seed=seed, sklearn_max_iter=sklearn_max_iter),
-                                  data) for seed in seeds]
+            fits = [fit_and_score(name, make_model(name, seed=seed,
+                                                   sklearn_max_iter=sklearn_max_iter), data)
+                    for seed in seeds]
             record = {"dataset": dataset, "n_train": len(X), "n_test": len(Xt), **fits[0]}
             if len(fits) > 1:  # small test set: mean over seeds, the seeds kept
                 record.update(accuracy=float(np.mean([f["accuracy"] for f in fits])),

@@ -210,7 +210,8 @@ class _BaseNumpyMLP(BaseEstimator):
                     if validate:
                         evaluator.theta[...] = net.theta
                         N_val = evaluator.predict_logits(X_val)
-                        val_loss, val_error = loss.value(N_val, Y_val), self._error(N_val, Y_val, targets)
+                        val_loss = loss.value(N_val, Y_val)
+                        val_error = self._error(N_val, Y_val, targets)
                         divergence.check(val_loss, n_iter, "validation")
                     record_epoch(history, n_iter, train_loss, self._error(N_out, Y_epoch, targets),
                                  val_loss, val_error)

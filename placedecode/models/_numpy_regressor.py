@@ -69,8 +69,9 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
 
     **Failures.** A loss that becomes NaN or infinite, or runs above 1,000 times the
     larger of its starting value and the loss of predicting the mean, raises
-    :class:`~placedecode.models.TrainingDivergedError` (naming ``learning_rate``); a fit that raises leaves
-    the estimator unfitted, or as it was before a ``warm_start`` fit or ``partial_fit``.
+    :class:`~placedecode.models.TrainingDivergedError` (naming ``learning_rate``); a fit
+    that raises leaves the estimator unfitted, or as it was before a ``warm_start`` fit
+    or ``partial_fit``.
 
     Parameters
     ----------

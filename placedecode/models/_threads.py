@@ -88,7 +88,8 @@ def resolve_n_threads(n_threads, flops_per_step: float, torch: bool = False):
         return None
     if isinstance(n_threads, str):
         if n_threads != "auto":
-            raise ValueError(f"n_threads must be 'auto', a positive int or None; got {n_threads!r}.")
+            raise ValueError(
+                f"n_threads must be 'auto', a positive int or None; got {n_threads!r}.")
         wanted = int(flops_per_step // FLOPS_PER_THREAD)
         if wanted <= 1:
             return 1

@@ -83,8 +83,8 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     validation_fraction : float, default=0.1
         Fraction of the samples, taken from the END, used for validation.
     n_iter_no_change : int or None, default=None
-        Epochs without a decrease of the monitored mean Euclidean error (cm) larger than ``tol`` before
-        stopping. None (the default) always runs ``max_epochs``: the "onecycle" and
+        Epochs without a decrease of the monitored mean Euclidean error (cm) larger than
+        ``tol`` before stopping. None (the default) always runs ``max_epochs``: the "onecycle" and
         "cosine" schedules are planned over ``max_epochs`` and stopping mid-way would skip
         their low learning rates. The best epoch is restored either way.
     tol : float, default=0.0

@@ -11,17 +11,17 @@ Notation (the tutorial's)
 One column per sample, as in the tutorial's ``(N_cells, T)`` layout; a mini-batch has
 ``B`` columns; the network has ``L`` weight layers (``L - 1`` hidden layers).
 
-===============================  ==========================================  ============================
-symbol                           meaning                                     shape
-===============================  ==========================================  ============================
-``H⁽⁰⁾ = X``                      the inputs (firing rates)                   ``(n₀, B)``
-``H̄⁽ⁿ⁾ = [1; H⁽ⁿ⁾]``              ``H⁽ⁿ⁾`` with a row of ones FIRST            ``(nₙ + 1, B)``
-``W⁽ⁿ⁾``                          weights; the FIRST column is the bias       ``(nₙ, nₙ₋₁ + 1)``
-``N⁽ⁿ⁾ = W⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾``            pre-activations of layer ``n``              ``(nₙ, B)``
-``H⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``                hidden activations (σ_L at ``n = L``)        ``(nₙ, B)``
-``Ŷ = H⁽ᴸ⁾``                      the network's output (positions)            ``(n_L, B)``
-``C⁽ⁿ⁾``                          the back-propagated error of layer ``n``    ``(nₙ, B)``
-===============================  ==========================================  ============================
+=========================  ====================================  ======================
+symbol                     meaning                               shape
+=========================  ====================================  ======================
+``H⁽⁰⁾ = X``                the inputs (firing rates)             ``(n₀, B)``
+``H̄⁽ⁿ⁾ = [1; H⁽ⁿ⁾]``        ``H⁽ⁿ⁾`` with a row of ones FIRST      ``(nₙ + 1, B)``
+``W⁽ⁿ⁾``                    weights; the FIRST column is the bias ``(nₙ, nₙ₋₁ + 1)``
+``N⁽ⁿ⁾ = W⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾``      pre-activations of layer ``n``        ``(nₙ, B)``
+``H⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``          hidden activations (σ_L at n = L)     ``(nₙ, B)``
+``Ŷ = H⁽ᴸ⁾``                the network's output (positions)      ``(n_L, B)``
+``C⁽ⁿ⁾``                    the back-propagated error of layer n  ``(nₙ, B)``
+=========================  ====================================  ======================
 
 The loss of a batch is the mean squared Euclidean error plus an L2 penalty on the weights
 (not on the biases)::
@@ -150,7 +150,8 @@ def backward(W, N, H, Y, activation="relu", output_activation="relu", l2=0.0):
     for n in range(L, 0, -1):
         if n < L:
             d_sigma = ACTIVATIONS[activation][1]
-            C[n] = d_sigma(N[n]) * (W[n + 1][:, 1:].T @ C[n + 1])  # C⁽ⁿ⁾ = σ'(N⁽ⁿ⁾) ∘ (W⁽ⁿ⁺¹⁾ᵀ C⁽ⁿ⁺¹⁾)
+            # C⁽ⁿ⁾ = σ'(N⁽ⁿ⁾) ∘ (W⁽ⁿ⁺¹⁾[:, 1:]ᵀ C⁽ⁿ⁺¹⁾)
+            C[n] = d_sigma(N[n]) * (W[n + 1][:, 1:].T @ C[n + 1])
         penalty = np.hstack([np.zeros((W[n].shape[0], 1)), W[n][:, 1:]])  # [0, W⁽ⁿ⁾[:, 1:]]
         dW[n] = (2 / B) * C[n] @ with_ones(H[n - 1]).T + l2 * penalty  # ∂L/∂W⁽ⁿ⁾
     return dW
