@@ -16,7 +16,10 @@ same process:
 =========================  ===========================================================
 
 It also times one epoch of the NumPy and the torch network with the same architecture and
-batch size (training for a fixed number of epochs, no early stopping).
+batch size (training for a fixed number of epochs, no early stopping), and the "busy
+machine" row: each network's default fit (its own thread policy, ``n_threads="auto"``;
+nothing pinned) on an idle machine and while two competing processes keep every core busy
+(:data:`BUSY_PROCESSES` pure-Python loops), in one run.
 
 Numbers the tutorial reports (mean test error in cm over 3 seeds), for context:
 place cells: linear 6.4, linear+bias 5.1, its hand-coded network 2.9, its torch network 0.62
@@ -25,21 +28,24 @@ place cells: linear 6.4, linear+bias 5.1, its hand-coded network 2.9, its torch 
 
 Goals (printed as PASS/FAIL): torch_mlp <= 0.30 cm on place cells and <= 1.5 cm on grid
 cells; numpy_mlp <= 0.40 cm on place cells; each network fits in at most a third of
-sklearn_mlp's time at equal or lower error; a NumPy epoch takes at most 1.5x a torch epoch.
+sklearn_mlp's time at equal or lower error; a NumPy epoch takes at most 1.5x a torch epoch;
+each network's default fit on the busy machine takes at most 2x its idle time.
 
 Every decoder is fitted once on 300 samples before the timed fits, so that one-time costs
 (lazy imports, first-call kernel set-up) are not charged to whichever decoder runs first.
 Thread counts are pinned (``--threads``, default 1) for every library (BLAS through
 threadpoolctl, torch through ``torch.set_num_threads``): on a small shared machine, default
-thread pools oversubscribe the cores and make timings meaningless.
+thread pools oversubscribe the cores and make timings meaningless. The busy-machine row is
+the exception: it measures the networks' own defaults.
 
 Usage::
 
     python benchmarks/bench_decoding.py                    # full run, writes results/
     python benchmarks/bench_decoding.py --seeds 0 --cells place --decoders torch_mlp linear
 
-A partial run (other seeds, cells or decoders, or ``--no-epoch-timing``) writes its
-results only where ``--out`` says, never over the full run's ``benchmarks/results/``.
+A partial run (other seeds, cells or decoders, ``--no-epoch-timing`` or ``--no-busy``)
+writes its results only where ``--out`` says, never over the full run's
+``benchmarks/results/``.
 
 Writes ``benchmarks/results/decoding.json`` (every fit, the summary, the goals, the
 machine) and ``benchmarks/results/decoding.md`` (the same as tables), atomically.
@@ -73,20 +79,22 @@ TUTORIAL_CM = {
 # (100 units) at tol 1e-8, n_iter_no_change 50 gives 0.61 cm in 7-22 s.
 SKLEARN_MLP = {"hidden_layer_sizes": (200,) * 5, "tol": 1e-6, "max_iter": 1000}
 EPOCH_TIMING = {"hidden_layer_sizes": (200,) * 5, "epochs": 5}
+BUSY_PROCESSES = 2  # competing CPU-bound processes for the busy-machine row
+BUSY_DECODERS = ("numpy_mlp", "torch_mlp")
 
 
 def make_decoder(name, seed):
     """A fresh decoder with default settings (``seed`` only fixes its randomness)."""
-    import placedecode as pd
+    import placedecode as pdc
 
     if name == "linear":
-        return pd.LinearRegressor()
+        return pdc.LinearRegressor()
     if name == "linear+bias":
-        return pd.LinearRegressor(fit_intercept=True)
+        return pdc.LinearRegressor(fit_intercept=True)
     if name == "numpy_mlp":
-        return pd.NumpyMLPRegressor(random_state=seed)
+        return pdc.NumpyMLPRegressor(random_state=seed)
     if name == "torch_mlp":
-        return pd.TorchMLPRegressor(random_state=seed)
+        return pdc.TorchMLPRegressor(random_state=seed)
     if name == "sklearn_mlp":
         from sklearn.neural_network import MLPRegressor
         from sklearn.pipeline import make_pipeline
@@ -102,9 +110,9 @@ def make_decoder(name, seed):
 
 def load_split(cells, seed):
     """(train, test) of 25 ``cells`` over 10 min at dt 0.1 s, split 80/20 in time."""
-    import placedecode as pd
+    import placedecode as pdc
 
-    recording = pd.simulate(cells=cells, n_cells=25, minutes=10, dt=0.1, random_state=seed)
+    recording = pdc.simulate(cells=cells, n_cells=25, minutes=10, dt=0.1, random_state=seed)
     return recording.split(0.8)
 
 
@@ -145,16 +153,16 @@ def run_fits(cells_list, seeds, decoders):
 
 def time_epochs(seed=0):
     """Seconds per epoch of the NumPy and torch networks, same architecture and batch size."""
-    import placedecode as pd
+    import placedecode as pdc
 
     train, _ = load_split("place", seed)
-    batch_size = pd.TorchMLPRegressor().batch_size
+    batch_size = pdc.TorchMLPRegressor().batch_size
     common = {"hidden_layer_sizes": EPOCH_TIMING["hidden_layer_sizes"],
               "batch_size": batch_size, "max_epochs": EPOCH_TIMING["epochs"],
               "early_stopping": False, "n_iter_no_change": None,
               "random_state": seed}
     seconds = {}
-    for name, cls in (("numpy_mlp", pd.NumpyMLPRegressor), ("torch_mlp", pd.TorchMLPRegressor)):
+    for name, cls in (("numpy_mlp", pdc.NumpyMLPRegressor), ("torch_mlp", pdc.TorchMLPRegressor)):
         model = cls(**common)
         t0 = time.perf_counter()
         model.fit(train.X, train.y)
@@ -165,6 +173,57 @@ def time_epochs(seed=0):
             "hidden_layer_sizes": list(EPOCH_TIMING["hidden_layer_sizes"]),
             "seconds_per_epoch": seconds,
             "numpy_over_torch": seconds["numpy_mlp"] / seconds["torch_mlp"]}
+
+
+def time_busy(seed=0, repeats=2, default_torch_threads=None):
+    """Each network's default fit, idle and with :data:`BUSY_PROCESSES` busy competitors.
+
+    Nothing is pinned here: the networks run with their own thread policy, and torch's
+    thread count is put back to its default (``default_torch_threads``) for the row.
+    The competitors are CPU-bound Python loops started in sessions of their own, as other
+    programs on the machine would be (Linux shares the CPU between sessions first when
+    ``sched_autogroup`` is on: children of this session would compete with the fit for
+    this session's share instead of for the machine). The best of ``repeats`` fits is kept
+    for each condition.
+    """
+    import subprocess
+
+    import torch
+
+    train, _ = load_split("place", seed)
+    pinned = torch.get_num_threads()
+    if default_torch_threads is not None:
+        torch.set_num_threads(default_torch_threads)
+    seconds = {}
+    try:
+        for busy in (False, True):
+            workers = []
+            if busy:
+                workers = [subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                                            start_new_session=True)
+                           for _ in range(BUSY_PROCESSES)]
+                time.sleep(1.0)  # let them reach full speed
+            try:
+                for name in BUSY_DECODERS:
+                    times = []
+                    for _ in range(repeats):
+                        model = make_decoder(name, seed)
+                        t0 = time.perf_counter()
+                        model.fit(train.X, train.y)
+                        times.append(time.perf_counter() - t0)
+                    seconds.setdefault(name, {})["busy" if busy else "idle"] = min(times)
+                    print(f"  {name:12s} {'busy' if busy else 'idle'} {min(times):6.2f} s",
+                          flush=True)
+            finally:
+                for worker in workers:
+                    worker.kill()
+                    worker.wait()
+    finally:
+        torch.set_num_threads(pinned)
+    for entry in seconds.values():
+        entry["busy_over_idle"] = entry["busy"] / entry["idle"]
+    return {"competing_processes": BUSY_PROCESSES, "torch_threads": default_torch_threads,
+            "seconds": seconds}
 
 
 def summarise(records):
@@ -184,7 +243,7 @@ def summarise(records):
     return summary
 
 
-def evaluate_goals(summary, epochs):
+def evaluate_goals(summary, epochs, busy=None):
     """Each goal: what was measured, the threshold and PASS/FAIL (None when not measured)."""
     goals = []
 
@@ -213,6 +272,13 @@ def evaluate_goals(summary, epochs):
                  f"lower error)")
     goal("numpy epoch / torch epoch", None if epochs is None else epochs["numpy_over_torch"],
          1.5, "same architecture and batch size")
+    for name in BUSY_DECODERS:
+        entry = None if busy is None else busy["seconds"].get(name)
+        goal(f"{name} busy-machine fit / idle fit", None if entry is None
+             else entry["busy_over_idle"], 2.0,
+             "default settings, nothing pinned" if entry is None else
+             f"{entry['busy']:.2f} s with {busy['competing_processes']} competing processes "
+             f"vs {entry['idle']:.2f} s idle (default settings, nothing pinned)")
     return goals
 
 
@@ -256,6 +322,17 @@ def to_markdown(result):
                   f"{e['n_samples']} samples: NumPy {e['seconds_per_epoch']['numpy_mlp']:.3f} s, "
                   f"torch {e['seconds_per_epoch']['torch_mlp']:.3f} s per epoch "
                   f"(ratio {e['numpy_over_torch']:.2f}).", ""]
+    if result.get("busy") is not None:
+        b = result["busy"]
+        lines += ["## Busy machine", "",
+                  f"Default fits (nothing pinned; torch threads {b['torch_threads']}) on the "
+                  f"place cells of seed {result['seeds'][0]}, idle and with "
+                  f"{b['competing_processes']} competing CPU-bound processes:", "",
+                  "| decoder | idle (s) | busy (s) | busy / idle |", "|---|---:|---:|---:|"]
+        for name, entry in b["seconds"].items():
+            lines.append(f"| {name} | {entry['idle']:.2f} | {entry['busy']:.2f} | "
+                         f"{entry['busy_over_idle']:.2f} |")
+        lines.append("")
     lines += ["## Goals", "", "| goal | measured | limit | result | detail |",
               "|---|---:|---:|---|---|"]
     for g in result["goals"]:
@@ -288,6 +365,8 @@ def main(argv=None):
                         help="threads per library (BLAS and torch); default 1")
     parser.add_argument("--no-epoch-timing", action="store_true",
                         help="skip the NumPy/torch epoch-time comparison")
+    parser.add_argument("--no-busy", action="store_true",
+                        help="skip the busy-machine row (default fits with competing processes)")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for decoding.json and decoding.md (default: "
                              "benchmarks/results for a full run; partial runs write only "
@@ -297,6 +376,7 @@ def main(argv=None):
     import torch
     from threadpoolctl import threadpool_limits
 
+    default_torch_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     with threadpool_limits(limits=args.threads):
         records = run_fits(args.cells, args.seeds, args.decoders)
@@ -304,12 +384,16 @@ def main(argv=None):
         if not args.no_epoch_timing and {"numpy_mlp", "torch_mlp"} <= set(args.decoders):
             print("[epoch timing]", flush=True)
             epochs = time_epochs(args.seeds[0])
+    busy = None
+    if not args.no_busy and set(BUSY_DECODERS) <= set(args.decoders):
+        print("[busy machine]", flush=True)
+        busy = time_busy(args.seeds[0], default_torch_threads=default_torch_threads)
     summary = summarise(records)
     result = {
         "setting": "25 cells (place: width 0.15 m), 10 min at dt 0.1 s, first 80 % train, "
                    "last 20 % test",
         "seeds": args.seeds, "records": records, "summary": summary, "epoch_timing": epochs,
-        "goals": evaluate_goals(summary, epochs), "sklearn_mlp": {
+        "busy": busy, "goals": evaluate_goals(summary, epochs, busy), "sklearn_mlp": {
             k: list(v) if isinstance(v, tuple) else v for k, v in SKLEARN_MLP.items()},
         "environment": environment(args.threads),
         "command": " ".join(["python", "benchmarks/bench_decoding.py", *(argv or sys.argv[1:])]),
@@ -320,7 +404,7 @@ def main(argv=None):
         measured = "n/a" if g["measured"] is None else f"{g['measured']:.3f}"
         print(f"{verdict}  {g['goal']}: {measured} (limit {g['limit']:.3f}; {g['detail']})")
     partial = (args.seeds != [0, 1, 2] or set(args.cells) != {"place", "grid"}
-               or set(args.decoders) != set(DECODERS) or args.no_epoch_timing)
+               or set(args.decoders) != set(DECODERS) or args.no_epoch_timing or args.no_busy)
     out = args.out if args.out is not None else (None if partial else RESULTS)
     if out is None:
         print("\n(a partial run: benchmarks/results/ is left as it is; pass --out DIR to keep it)")

@@ -6,21 +6,21 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-import placedecode as pd
+import placedecode as pdc
 from placedecode.models import NumpyMLPClassifier, NumpyMLPRegressor, TrainingDivergedError
 from placedecode.models._base import (
     HISTORY_KEYS,
     euclidean_error_cm,
     time_series_validation_split,
 )
-from placedecode.models._numpy_mlp import _Monitor, _resolve_batch_size
 from placedecode.models._numpy_nn import (
     ACTIVATIONS,
-    Adam,
     Network,
     SoftmaxCrossEntropy,
     SquaredError,
 )
+from placedecode.models._numpy_optim import Adam
+from placedecode.models._training import Monitor, resolve_batch_size
 
 # ------------------------------------------------------------------------------ data
 
@@ -240,16 +240,14 @@ def test_early_stopping_stops_after_n_iter_no_change_epochs():
 
 
 def test_monitor_cuts_the_learning_rate_on_plateaus_and_stops():
-    class Optimizer:
-        learning_rate = 1.0
-
-    optimizer, monitor = Optimizer(), _Monitor(tol=0.0, n_iter_no_change=5, lr_patience=2,
-                                               lr_factor=0.5)
+    rate = [1.0]
+    monitor = Monitor(tol=0.0, n_iter_no_change=5, lr_patience=2, lr_factor=0.5,
+                      on_cut=lambda factor: rate.__setitem__(0, rate[0] * factor))
     losses = [5.0, 4.0, 4.0, 4.5, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0]
     stopped_at, rates = None, []
     for epoch, loss in enumerate(losses, start=1):
-        stop = monitor.update(loss, epoch, None, optimizer)
-        rates.append(optimizer.learning_rate)
+        stop = monitor.update(loss, epoch)
+        rates.append(rate[0])
         if stop:
             stopped_at = epoch
             break
@@ -284,10 +282,10 @@ def test_partial_fit_runs_one_epoch_per_call_and_keeps_learning():
 
 
 def test_batch_size_may_be_a_fraction_of_the_samples():
-    assert _resolve_batch_size(0.01, 4800) == 48
-    assert _resolve_batch_size(1.0, 300) == 300
-    assert _resolve_batch_size(10_000, 300) == 300
-    assert _resolve_batch_size(0.001, 300) == 1
+    assert resolve_batch_size(0.01, 4800) == 48
+    assert resolve_batch_size(1.0, 300) == 300
+    assert resolve_batch_size(10_000, 300) == 300
+    assert resolve_batch_size(0.001, 300) == 1
     X, y = _regression_data(n=100)
     model = _fast(NumpyMLPRegressor, batch_size=0.25).partial_fit(X, y)
     assert model._optimizer.t == 4  # four Adam steps of 25 samples in one epoch
@@ -435,12 +433,12 @@ def test_tutorial_preset_has_the_tutorials_settings():
 
 
 def test_decodes_a_short_place_cell_recording_to_a_few_centimetres():
-    rec = pd.simulate(cells="place", n_cells=25, minutes=5, dt=0.1, random_state=0,
+    rec = pdc.simulate(cells="place", n_cells=25, minutes=5, dt=0.1, random_state=0,
                       progress=False)
     train, test = rec.split(0.8)
     model = NumpyMLPRegressor(random_state=0).fit(train.X, train.y)
-    error = pd.decoding_error(test.y, model.predict(test.X))
-    linear = pd.decoding_error(test.y, pd.LinearRegressor().fit(train.X, train.y)
+    error = pdc.decoding_error(test.y, model.predict(test.X))
+    linear = pdc.decoding_error(test.y, pdc.LinearRegressor().fit(train.X, train.y)
                                .predict(test.X))
     assert error < 6.0  # chance (predicting the mean) is about 52 cm in a 1 m box
     assert error < 0.5 * linear
@@ -448,21 +446,21 @@ def test_decodes_a_short_place_cell_recording_to_a_few_centimetres():
 
 @pytest.mark.slow
 def test_tutorial_dataset_defaults_beat_0_4_cm_and_tutorial_preset_about_3_cm():
-    rec = pd.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0,
+    rec = pdc.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0,
                       progress=False)
     train, test = rec.split(0.8)
     default = NumpyMLPRegressor(random_state=0).fit(train.X, train.y)
-    assert pd.decoding_error(test.y, default.predict(test.X)) < 0.4
+    assert pdc.decoding_error(test.y, default.predict(test.X)) < 0.4
 
     tutorial = NumpyMLPRegressor.tutorial(random_state=0).fit(train.X, train.y)
     prediction = tutorial.predict(test.X)
-    assert pd.decoding_error(test.y, prediction) < 5.0
+    assert pdc.decoding_error(test.y, prediction) < 5.0
     assert np.all(prediction.std(axis=0) > 0.1)  # no dead output unit (bias kept)
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
 def test_optimizers_flush_subnormal_parameters_and_state(name):
-    from placedecode.models._numpy_nn import FLUSH_EVERY, OPTIMIZERS
+    from placedecode.models._numpy_optim import FLUSH_EVERY, OPTIMIZERS
 
     tiny = np.finfo(np.float32).tiny
     theta = np.array([tiny / 4, 1.0, -tiny / 8], dtype=np.float32)  # two subnormals

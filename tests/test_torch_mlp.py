@@ -46,7 +46,9 @@ def test_import_does_not_load_torch():
     code = (
         "import sys, placedecode, placedecode.models, placedecode.metrics\n"
         "placedecode.models.LinearRegressor\n"
-        "import placedecode.models._torch_mlp\n"
+        "import placedecode.models._torch_mlp, placedecode.models._torch_regressor\n"
+        "import placedecode.models._torch_classifier, placedecode.models._torch_seq\n"
+        "import placedecode.models._torch_base, placedecode.models.backprop\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -154,10 +156,13 @@ def test_warm_start_continues_training():
     X, y = _smooth_data()
     params = {**FAST, "max_epochs": 4, "n_iter_no_change": 100, "lr_schedule": "constant"}
     model = TorchMLPRegressor(**params, warm_start=True).fit(X, y)
-    module = model.module_
+    first_weights = model.coefs_
     loss_after_first = model.history_["train_loss"][-1]
     model.fit(X, y)
-    assert model.module_ is module and model.n_iter_ == 8
+    assert model.n_iter_ == 8
+    # the second fit started from the first fit's weights (trained on a copy of them)
+    moved = [np.abs(a - b).max() for a, b in zip(model.coefs_, first_weights)]
+    assert 0 < max(moved) < 0.5 * max(np.abs(w).max() for w in first_weights)
     assert model.history_["epoch"] == list(range(1, 9))
     assert model.history_["train_loss"][-1] < loss_after_first
     with pytest.raises(ValueError, match="warm_start=True needs targets with the 2 outputs"):
@@ -267,8 +272,10 @@ def test_bad_input_raises_clear_errors():
     model = TorchMLPRegressor(**{**FAST, "max_epochs": 1}).fit(X, y)
     with pytest.raises(ValueError, match="X has 4 features, but TorchMLPRegressor is expecting 5"):
         model.predict(X[:, :4])
-    with pytest.raises(ValueError, match="too large to represent in float32"):
-        model.predict(np.full((2, 5), 1e300))
+    with pytest.raises(ValueError, match="X reaches .* after standardize=False.*standardize=True"):
+        TorchMLPRegressor(**{**FAST, "max_epochs": 1, "standardize": False}).fit(X * 1e300, y)
+    with pytest.warns(RuntimeWarning, match="X is far outside the range seen in fit"):
+        model.predict(np.full((2, 5), 1e6))  # evaluated in float64: far, but finite
 
 
 def test_thread_setting_is_restored():
@@ -370,3 +377,17 @@ def test_classifier_defaults_center_pixels_and_reach_97_percent_on_digits():
     np.testing.assert_allclose(clf.x_mean_, X.mean(axis=0))
     np.testing.assert_array_equal(clf.x_scale_, 1.0)
     assert clf.score(X_test, y_test) >= 0.97  # 98.3 % (mean of seeds 0-4: 97.7 %)
+
+
+def test_tutorial_preset_has_the_tutorials_torch_settings():
+    model = TorchMLPRegressor.tutorial(random_state=2)
+    params = model.get_params()
+    expected = dict(hidden_layer_sizes=(200,) * 5, activation="relu", optimizer="adam",
+                    learning_rate=1e-3, lr_schedule="constant", batch_size=0.01, max_epochs=50,
+                    early_stopping=False, standardize=False, l2=0.0, random_state=2)
+    assert {key: params[key] for key in expected} == expected
+    assert TorchMLPRegressor.tutorial(max_epochs=3).max_epochs == 3
+    X, y = _smooth_data(300)
+    fitted = TorchMLPRegressor.tutorial(hidden_layer_sizes=(32,), max_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(fitted.x_mean_, 0.0)  # raw rates and positions, as taught
+    assert fitted.n_iter_ == 3 and np.all(np.isfinite(fitted.predict(X)))

@@ -25,6 +25,7 @@ The intercept is fitted by centring ``X`` and ``y`` first, so it is never penali
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.linalg
@@ -34,12 +35,17 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._base import check_class_labels, check_predictions, target_bounds
+
 __all__ = ["LinearRegressor", "LinearClassifier", "solve_linear"]
 
 #: Ridge uses the Cholesky factorisation of ``Xᵀ X + alpha I`` when the bound
 #: ``(‖X‖²_F + alpha) / alpha`` on its condition number is below this (relative error of
 #: the weights ~ condition x 1e-16), the SVD of the stacked problem otherwise.
 CHOLESKY_MAX_CONDITION = 1e7
+#: Ridge warns when ``alpha`` exceeds ``‖X‖²_F`` (centred) this many times: every weight is
+#: then shrunk by more than this factor and the predictions are nearly constant.
+RIDGE_DOMINATES = 1e6
 
 
 def solve_linear(
@@ -65,6 +71,12 @@ def solve_linear(
     -------
     W : ndarray of shape (n_targets, n_features)
         The weights (the tutorial's ``W``). Minimum-norm when ``Xᵀ X`` is singular.
+
+    Warns
+    -----
+    UserWarning
+        When ``alpha`` exceeds :data:`RIDGE_DOMINATES` times ``‖X‖²_F`` (after centring):
+        inputs of a tiny scale (1e-20) with an alpha meant for Hz.
     b : ndarray of shape (n_targets,)
         The intercept, zeros when ``fit_intercept`` is False.
 
@@ -81,7 +93,18 @@ def solve_linear(
         x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
         X, Y = X - x_mean, Y - y_mean
     n_features = X.shape[1]
-    if alpha > 0 and (np.einsum("ij,ij->", X, X) + alpha) / alpha < CHOLESKY_MAX_CONDITION:
+    with np.errstate(over="ignore"):
+        energy = np.einsum("ij,ij->", X, X)  # ‖X‖²_F ≥ the largest eigenvalue of Xᵀ X
+    if alpha > 0 and energy * RIDGE_DOMINATES < alpha:
+        warnings.warn(
+            f"alpha={alpha:g} is more than {RIDGE_DOMINATES:.0e} times the sum of squares of "
+            f"X ({energy:.3g}): ridge shrinks every weight to about 0 and the predictions "
+            "are nearly constant. alpha is in units of X² (Hz² for rates in Hz): scale it "
+            "with X.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if alpha > 0 and (energy + alpha) / alpha < CHOLESKY_MAX_CONDITION:
         gram = X.T @ X
         gram.flat[:: n_features + 1] += alpha  # Xᵀ X + alpha I, positive definite
         W = scipy.linalg.solve(gram, X.T @ Y, assume_a="pos", check_finite=False).T
@@ -183,6 +206,7 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=np.float64)
         self._solve(X, y.reshape(len(y), -1))
+        self._y_bounds = target_bounds(y)
         if y.ndim == 1:
             self.coef_ = self.coef_[0]
             self.intercept_ = float(self.intercept_[0])
@@ -200,10 +224,18 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predictions in target units (metres), 1-D when ``y`` was 1-D in ``fit``.
+
+        Raises
+        ------
+        FloatingPointError
+            If a prediction overflows (``X`` far outside the range seen in fit); a
+            prediction more than 100 target ranges away from the training targets warns.
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            y_pred = X @ self.coef_.T + self.intercept_
+        return check_predictions(y_pred, self._y_bounds, type(self).__name__)
 
 
 class LinearClassifier(ClassifierMixin, BaseEstimator):
@@ -270,7 +302,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             Inputs.
         y : array-like of shape (n_samples,)
-            Class labels (any hashable, sortable labels).
+            Class labels (strings or numbers, not both; no None).
 
         Returns
         -------
@@ -279,7 +311,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64)
-        y = column_or_1d(y, warn=True)
+        y = check_class_labels(column_or_1d(y, warn=True))
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -296,7 +328,14 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
     def _scores(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = X @ self.coef_.T + self.intercept_
+        if not np.all(np.isfinite(scores)):
+            raise FloatingPointError(
+                "LinearClassifier's class scores are not finite (overflow): X is far "
+                "outside the range seen in fit. Check the units of X."
+            )
+        return scores
 
     def decision_function(self, X):
         """Least-squares class scores.

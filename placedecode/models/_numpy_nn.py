@@ -1,11 +1,16 @@
-r"""Engine of the hand-coded network: activations, losses, layers and optimizers in NumPy.
+r"""Fast engine of the hand-coded network: activations, losses and layers in NumPy.
 
 No autograd: every derivative below is written by hand, next to the function it
-differentiates, so the whole network reads in one sitting.
+differentiates. This is the engine the estimators train with; it keeps work arrays and
+writes into them with ``out=`` so that a training step allocates almost nothing. The same
+network written for reading, in the tutorial's own notation and without work arrays, is
+:mod:`placedecode.models.backprop`; the tests check that both give the same gradients to
+1e-10 (depths 1-4, every activation).
 
-Notation (the tutorial's; activations are column-major, one column per sample)
--------------------------------------------------------------------------------
-For a mini-batch of ``B`` samples and a network of ``L`` weight layers:
+Notation, and how it differs from the tutorial's (``backprop``)
+---------------------------------------------------------------
+Activations are column-major, one column per sample. For a mini-batch of ``B`` samples and
+a network of ``L`` weight layers:
 
 =====================  ====================================  ==================================
 symbol                 meaning                               shape
@@ -18,6 +23,20 @@ symbol                 meaning                               shape
 ``C⁽ⁿ⁾ = ∂L/∂N⁽ⁿ⁾``    back-propagated error                 ``(n_units(n), B)``
 =====================  ====================================  ==================================
 
+Three conventions differ from the tutorial's, each for speed, none changes the maths:
+
+1. **The row of ones is LAST**, not first (``Ā = [A; 1]``, bias = last column of ``W``),
+   so that a hidden layer's ``A⁽ⁿ⁾`` is the contiguous view ``Ā⁽ⁿ⁾[:-1]`` of a work
+   array whose last row is filled with ones once. The tutorial's ``W`` is
+   ``np.roll(W, 1, axis=1)`` of this one.
+2. **``A`` is the tutorial's ``H``** (hidden activations; ``A⁽ᴸ⁾`` is its ``Ŷ``).
+3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ_L'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
+   and ``∂L/∂W⁽ⁿ⁾ = (2/B) C⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
+   ``∂L/∂N⁽ᴸ⁾ = (2/B) σ_L'(N⁽ᴸ⁾) ∘ (A⁽ᴸ⁾ − Y)`` (``(A⁽ᴸ⁾ − Y)/B`` for the softmax
+   cross-entropy), so every ``C⁽ⁿ⁾`` is the tutorial's times 2/B and the weight gradients
+   need no factor: it is applied once, to the small ``C⁽ᴸ⁾``, instead of to every
+   ``∂L/∂W⁽ⁿ⁾``.
+
 The objective of one mini-batch is the data loss plus an L2 penalty on the weights (the
 bias column is not penalised)::
 
@@ -27,19 +46,20 @@ and back-propagation is the recursion::
 
     C⁽ᴸ⁾    = ∂loss/∂N⁽ᴸ⁾                                  (the loss's ``output_error``)
     ∂L/∂W⁽ⁿ⁾ = C⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾ᵀ + λ [W⁽ⁿ⁾[:, :-1], 0]
-    C⁽ⁿ⁾    = σ'(N⁽ⁿ⁾) ∘ (W⁽ⁿ⁺¹⁾[:, :-1]ᵀ C⁽ⁿ⁺¹⁾)          (the bias column's row dropped)
+    C⁽ⁿ⁻¹⁾  = σ'(N⁽ⁿ⁻¹⁾) ∘ (W⁽ⁿ⁾[:, :-1]ᵀ C⁽ⁿ⁾)          (the bias column dropped)
 
 :class:`Network` holds the weights of all layers in ONE flat parameter vector
-``theta`` (each ``W⁽ⁿ⁾`` is a reshaped view of it), so an optimizer step is a handful of
-vectorised operations whatever the depth. Work arrays for a batch size are allocated once
-and reused (:meth:`Network._workspace`); the forward and backward passes write into them
-with ``out=`` so a training step allocates almost nothing.
+``theta`` (each ``W⁽ⁿ⁾`` is a reshaped view of it), so an optimizer step
+(:mod:`placedecode.models._numpy_optim`) is a handful of vectorised operations whatever
+the depth. Work arrays for a batch size are allocated once and reused.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit, ndtr
+
+from ._numpy_optim import flush_subnormal
 
 # --------------------------------------------------------------------------------------
 # Activations: σ (forward) and the step C = σ'(N) ∘ G (backward), side by side.
@@ -183,6 +203,12 @@ class SquaredError:
         out *= 2.0 / A.shape[1]
         return self.activation.backward(N, A, out, scratch)
 
+    @staticmethod
+    def chance(Y):
+        """The loss of predicting every column of ``Y`` by the mean column."""
+        Y = np.asarray(Y, dtype=np.float64)
+        return float(np.sum((Y - Y.mean(axis=1, keepdims=True)) ** 2)) / max(1, Y.shape[1])
+
 
 class SoftmaxCrossEntropy:
     """Softmax output with cross-entropy, averaged over the B samples of a batch.
@@ -208,6 +234,13 @@ class SoftmaxCrossEntropy:
         np.subtract(A, Y, out=out)
         out *= 1.0 / A.shape[1]
         return out
+
+    @staticmethod
+    def chance(Y):
+        """The loss of predicting the class frequencies of one-hot ``Y``: their entropy."""
+        p = np.asarray(Y, dtype=np.float64).mean(axis=1)
+        p = p[p > 0]
+        return float(-np.sum(p * np.log(p)))
 
 
 # --------------------------------------------------------------------------------------
@@ -339,12 +372,14 @@ class Network:
         ndarray of shape (n_outputs, B)
             ``A⁽ᴸ⁾``, a work array overwritten by the next call with the same ``B``.
         """
+        # 0-based lists: weights[n - 1] is W⁽ⁿ⁾, ws.N[n - 1] is N⁽ⁿ⁾, ws.A_bar[n - 1] is Ā⁽ⁿ⁾.
         ws = self._ws = self._workspace(A_bar.shape[1])
-        self._A_bar_input = A_bar
-        for n, (W, sigma) in enumerate(zip(self.weights, self.activations)):
-            np.matmul(W, A_bar, out=ws.N[n])  #          N⁽ⁿ⁾ = W⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾
-            sigma.forward(ws.N[n], out=ws.A[n])  #       A⁽ⁿ⁾ = σ(N⁽ⁿ⁾)
-            A_bar = ws.A_bar[n] if n < len(ws.A_bar) else None  # Ā⁽ⁿ⁾ = [A⁽ⁿ⁾; 1]
+        self._A_bar_input = A_bar  # Ā⁽⁰⁾
+        for n in range(1, len(self.weights) + 1):
+            np.matmul(self.weights[n - 1], A_bar, out=ws.N[n - 1])  # N⁽ⁿ⁾ = W⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾
+            self.activations[n - 1].forward(ws.N[n - 1], out=ws.A[n - 1])  # A⁽ⁿ⁾ = σ(N⁽ⁿ⁾)
+            if n < len(self.weights):
+                A_bar = ws.A_bar[n - 1]  # Ā⁽ⁿ⁾ = [A⁽ⁿ⁾; 1]: A⁽ⁿ⁾ was written into its rows
         return ws.A[-1]
 
     @property
@@ -367,16 +402,16 @@ class Network:
         ndarray of shape (n_params,)
             :attr:`grad`.
         """
+        # Python lists are 0-based: W[n - 1] is W⁽ⁿ⁾, ws.N[n - 1] is N⁽ⁿ⁾, A_bar[n] is Ā⁽ⁿ⁾.
         ws, W, dW, sigma = self._ws, self.weights, self.grads, self.activations
-        L = len(W)
         A_bar = [self._A_bar_input, *ws.A_bar]  # Ā⁽⁰⁾ … Ā⁽ᴸ⁻¹⁾
         C = self.loss.output_error(ws.N[-1], ws.A[-1], Y, ws.C[-1], ws.scratch[-1])  # C⁽ᴸ⁾
-        for n in reversed(range(L)):  # 0-based: layer n here is the tutorial's n + 1
-            np.matmul(C, A_bar[n].T, out=dW[n])  # ∂L/∂W⁽ⁿ⁾ = C⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾ᵀ  (+ λ term below)
-            if n > 0:  # C⁽ⁿ⁻¹⁾ = σ'(N⁽ⁿ⁻¹⁾) ∘ (W⁽ⁿ⁾[:, :-1]ᵀ C⁽ⁿ⁾)
-                np.matmul(W[n][:, :-1].T, C, out=ws.C[n - 1])
-                C = sigma[n - 1].backward(ws.N[n - 1], ws.A[n - 1], ws.C[n - 1],
-                                          ws.scratch[n - 1])
+        for n in range(len(W), 0, -1):  # n = L, L-1, …, 1
+            np.matmul(C, A_bar[n - 1].T, out=dW[n - 1])  # ∂L/∂W⁽ⁿ⁾ = C⁽ⁿ⁾ Ā⁽ⁿ⁻¹⁾ᵀ (+ λ below)
+            if n > 1:  # C⁽ⁿ⁻¹⁾ = σ'(N⁽ⁿ⁻¹⁾) ∘ (W⁽ⁿ⁾[:, :-1]ᵀ C⁽ⁿ⁾)
+                np.matmul(W[n - 1][:, :-1].T, C, out=ws.C[n - 2])
+                C = sigma[n - 2].backward(ws.N[n - 2], ws.A[n - 2], ws.C[n - 2],
+                                          ws.scratch[n - 2])
         if l2:  # + λ [W⁽ⁿ⁾[:, :-1], 0] for all layers at once, on the flat vectors
             np.multiply(self.theta, self._weight_mask, out=self._penalty)
             self._penalty *= l2
@@ -399,108 +434,3 @@ class Network:
             self.forward(X_bar[:, start:stop])
             out[:, start:stop] = self.output_pre_activation
         return out
-
-
-# --------------------------------------------------------------------------------------
-# Optimizers: update the flat parameter vector θ in place from its gradient g.
-# --------------------------------------------------------------------------------------
-
-
-#: The parameters and optimizer state are cleared of subnormal floats every this many
-#: steps (see :func:`flush_subnormal`).
-FLUSH_EVERY = 50
-
-
-def flush_subnormal(a: np.ndarray) -> None:
-    """Set the subnormal entries of ``a`` (|x| < the smallest normal float) to 0, in place.
-
-    Where a parameter's data gradient is zero for a long time (pixels that are never
-    inked, silent cells), the L2 penalty shrinks the weight geometrically and the
-    optimizer's running averages decay geometrically, into subnormal floats (on
-    Fashion-MNIST ~10,000 first-layer weights within 6 epochs); so do the softmax
-    probabilities of classes a confident network rules out. x86 CPUs process subnormals
-    many times slower than normal floats, and they spread through the backward pass
-    (Fashion-MNIST: 112 s per fit instead of 28 s). torch avoids it with
-    ``torch.set_flush_denormal``; NumPy has no such switch, so :class:`Softmax` flushes
-    its output, and the optimizers the parameters and their own state every
-    :data:`FLUSH_EVERY` steps (a negligible cost; the values changed are 0 to within
-    1e-38).
-    """
-    a[np.abs(a) < np.finfo(a.dtype).tiny] = 0.0
-
-
-class SGD:
-    """Plain stochastic gradient descent: ``θ ← θ − η g``."""
-
-    def __init__(self, n_params, dtype, learning_rate):
-        self.learning_rate = learning_rate
-        self.step_size = np.empty(n_params, dtype=dtype)
-        self.t = 0
-
-    def step(self, theta, g):
-        self.t += 1
-        if self.t % FLUSH_EVERY == 0:
-            flush_subnormal(theta)
-        np.multiply(g, self.learning_rate, out=self.step_size)
-        theta -= self.step_size
-
-
-class Momentum:
-    """Heavy-ball momentum: ``v ← μ v − η g``;  ``θ ← θ + v``."""
-
-    def __init__(self, n_params, dtype, learning_rate, momentum=0.9):
-        self.learning_rate, self.momentum = learning_rate, momentum
-        self.velocity = np.zeros(n_params, dtype=dtype)
-        self.step_size = np.empty(n_params, dtype=dtype)
-        self.t = 0
-
-    def step(self, theta, g):
-        self.t += 1
-        if self.t % FLUSH_EVERY == 0:
-            flush_subnormal(theta)
-            flush_subnormal(self.velocity)
-        self.velocity *= self.momentum
-        np.multiply(g, self.learning_rate, out=self.step_size)
-        self.velocity -= self.step_size
-        theta += self.velocity
-
-
-class Adam:
-    """Adam (Kingma & Ba, 2015), with bias correction folded into the step size.
-
-    ``m ← β₁m + (1−β₁)g``;  ``v ← β₂v + (1−β₂)g²``;  ``t ← t + 1``;
-    ``θ ← θ − η_t m / (√v + ε)`` with ``η_t = η √(1−β₂ᵗ) / (1−β₁ᵗ)``.
-    """
-
-    def __init__(self, n_params, dtype, learning_rate, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8):
-        self.learning_rate, self.beta_1, self.beta_2 = learning_rate, beta_1, beta_2
-        self.epsilon = epsilon
-        self.t = 0
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
-        self.step_size = np.empty(n_params, dtype=dtype)
-
-    def step(self, theta, g):
-        b1, b2, s = self.beta_1, self.beta_2, self.step_size
-        self.t += 1
-        if self.t % FLUSH_EVERY == 0:
-            flush_subnormal(theta)
-            flush_subnormal(self.m)
-            flush_subnormal(self.v)
-        self.m *= b1
-        np.multiply(g, 1.0 - b1, out=s)
-        self.m += s  #                                     m ← β₁m + (1−β₁)g
-        self.v *= b2
-        np.multiply(g, g, out=s)
-        s *= 1.0 - b2
-        self.v += s  #                                     v ← β₂v + (1−β₂)g²
-        eta_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        np.sqrt(self.v, out=s)
-        s += self.epsilon
-        np.divide(self.m, s, out=s)
-        s *= eta_t
-        theta -= s  #                                      θ ← θ − η_t m/(√v + ε)
-
-
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
