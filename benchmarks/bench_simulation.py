@@ -52,7 +52,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import Timer, markdown_table, write_results  # noqa: E402
 
-import placedecode as pd  # noqa: E402
+import placedecode as pdc  # noqa: E402
 
 DT = 0.1
 FIVE = ("place", "grid", "boundary_vector", "head_direction", "random_spatial")
@@ -88,11 +88,11 @@ def tutorial_loop(minutes: float, populations: dict[str, int], seed: int = 0):
 def row_trajectory_alone(minutes: float) -> dict:
     """(e) RatInABox's Agent loop vs the fast engine for one trajectory at dt 0.01 s."""
     kw = dict(minutes=minutes, dt=0.01, random_state=0, cache=False, progress=False)
-    pd.simulate_trajectory(**{**kw, "minutes": 0.01}, engine="fast")  # load the compiled kernel
+    pdc.simulate_trajectory(**{**kw, "minutes": 0.01}, engine="fast")  # load the compiled kernel
     with Timer() as reference:
-        slow = pd.simulate_trajectory(engine="ratinabox", **kw)
+        slow = pdc.simulate_trajectory(engine="ratinabox", **kw)
     with Timer() as ours:
-        fast = pd.simulate_trajectory(engine="fast", **kw)
+        fast = pdc.simulate_trajectory(engine="fast", **kw)
     return {"ratinabox_s": reference.seconds, "fast_s": ours.seconds, "speedup": reference.seconds / ours.seconds,
             "steps": fast.n_samples, "ns_per_step": 1e9 * ours.seconds / fast.n_samples,
             "max_position_difference_m": float(np.abs(fast.position - slow.position).max()), "goal": 50.0}
@@ -102,12 +102,12 @@ def row_many_seeds(minutes: float, ratinabox_per_trajectory_s: float, n_seeds: i
     """(f) ten seeds at once vs one after another (both compiled), and vs RatInABox's loop."""
     kw = dict(minutes=minutes, dt=0.01, cache=False, progress=False)
     seeds = list(range(n_seeds))
-    pd.simulate_trajectories(seeds[:2], **{**kw, "minutes": 0.01})  # load the threaded kernel
+    pdc.simulate_trajectories(seeds[:2], **{**kw, "minutes": 0.01})  # load the threaded kernel
     with Timer() as loop:
         for seed in seeds:
-            pd.simulate_trajectory(random_state=seed, engine="fast", **kw)
+            pdc.simulate_trajectory(random_state=seed, engine="fast", **kw)
     with Timer() as batch:
-        pd.simulate_trajectories(seeds, **kw)
+        pdc.simulate_trajectories(seeds, **kw)
     ratinabox_s = n_seeds * ratinabox_per_trajectory_s
     return {"seeds": n_seeds, "one_by_one_s": loop.seconds, "batch_s": batch.seconds,
             "batch_over_one_by_one": loop.seconds / batch.seconds, "ratinabox_estimate_s": ratinabox_s,
@@ -117,12 +117,12 @@ def row_many_seeds(minutes: float, ratinabox_per_trajectory_s: float, n_seeds: i
 def row_hour_of_place_cells(minutes: float, n_cells: int = 100) -> dict:
     """(g) an hour at dt 0.01 s with 100 place cells: wall time and peak memory of ``simulate``."""
     with Timer() as total:
-        rec = pd.simulate(cells="place", n_cells=n_cells, minutes=minutes, dt=0.01, random_state=0, cache=False,
+        rec = pdc.simulate(cells="place", n_cells=n_cells, minutes=minutes, dt=0.01, random_state=0, cache=False,
                           progress=False)
     rates_bytes = rec.rates.nbytes
     del rec
     tracemalloc.start()
-    rec = pd.simulate(cells="place", n_cells=n_cells, minutes=minutes, dt=0.01, random_state=0, cache=False,
+    rec = pdc.simulate(cells="place", n_cells=n_cells, minutes=minutes, dt=0.01, random_state=0, cache=False,
                       progress=False)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -133,8 +133,8 @@ def row_hour_of_place_cells(minutes: float, n_cells: int = 100) -> dict:
 
 def row_first_call() -> dict:
     """(h) compile cost: a fresh process's first simulate_trajectory, empty and warm numba cache."""
-    probe = ("import time, placedecode as pd, numba, ratinabox.Agent; t = time.perf_counter(); "
-             "pd.simulate_trajectory(minutes=0.1, random_state=0, cache=False, progress=False, engine='fast'); "
+    probe = ("import time, placedecode as pdc, numba, ratinabox.Agent; t = time.perf_counter(); "
+             "pdc.simulate_trajectory(minutes=0.1, random_state=0, cache=False, progress=False, engine='fast'); "
              "print(time.perf_counter() - t)")
     with tempfile.TemporaryDirectory(prefix="pd-numba-cache-") as folder:
         env = {**os.environ, "NUMBA_CACHE_DIR": folder}
@@ -207,14 +207,14 @@ def main(argv=None) -> int:
     os.environ["PLACEDECODE_CACHE"] = tempfile.mkdtemp(prefix="pd-bench-cache-")
     rows, payload, ok = [], {}, True
     # warm-up: imports and loading the compiled motion kernel are one-off costs, reported in (h)
-    tiny = pd.simulate_trajectory(minutes=0.05, dt=DT, random_state=1, cache=False, progress=False)
-    pd.record(tiny, cells={k: 2 for k in FIVE}, random_state=0)
+    tiny = pdc.simulate_trajectory(minutes=0.05, dt=DT, random_state=1, cache=False, progress=False)
+    pdc.record(tiny, cells={k: 2 for k in FIVE}, random_state=0)
 
     # (a) 25 place cells, 10 min
     with Timer() as ref_a:
         tutorial_loop(ten, {"place": 25})
     with Timer() as ours_a:
-        pd.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, cache=False, progress=False)
+        pdc.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, cache=False, progress=False)
     ratio_a = ref_a.seconds / ours_a.seconds
     ok &= ratio_a >= 10
     rows.append(["(a) 25 place cells, 10 min", ref_a.seconds, ours_a.seconds, ratio_a, ">= 10x",
@@ -224,30 +224,30 @@ def main(argv=None) -> int:
     with Timer() as ref_b:
         tutorial_loop(ten, {k: 25 for k in FIVE})
     with Timer() as ours_b:
-        traj = pd.simulate_trajectory(minutes=ten, dt=DT, random_state=0, cache=False, progress=False)
-        pd.record(traj, cells={k: 25 for k in FIVE}, random_state=0)
+        traj = pdc.simulate_trajectory(minutes=ten, dt=DT, random_state=0, cache=False, progress=False)
+        pdc.record(traj, cells={k: 25 for k in FIVE}, random_state=0)
     ratio_b = ref_b.seconds / ours_b.seconds
     ok &= ratio_b >= 20
     rows.append(["(b) 5 populations x 25, 10 min", ref_b.seconds, ours_b.seconds, ratio_b, ">= 20x",
                  "PASS" if ratio_b >= 20 else "FAIL"])
 
     # (c) (a) with the trajectory cached
-    pd.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, progress=False)  # fill the cache
+    pdc.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, progress=False)  # fill the cache
     with Timer() as ours_c:
-        pd.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, progress=False)
+        pdc.simulate(cells="place", n_cells=25, minutes=ten, dt=DT, random_state=0, progress=False)
     ratio_c = ref_a.seconds / ours_c.seconds
     ok &= ratio_c >= 50
     rows.append(["(c) = (a), trajectory cached", ref_a.seconds, ours_c.seconds, ratio_c, ">= 50x", "PASS" if ratio_c >= 50 else "FAIL"])
 
     # (d) 60 min of 1000 place cells: time and peak memory of the recording step
     with Timer() as traj_d:
-        traj60 = pd.simulate_trajectory(minutes=hour, dt=DT, random_state=0, progress=False)
+        traj60 = pdc.simulate_trajectory(minutes=hour, dt=DT, random_state=0, progress=False)
     with Timer() as rec_d:
-        rec = pd.record(traj60, cells="place", n_cells=1000, random_state=0)
+        rec = pdc.record(traj60, cells="place", n_cells=1000, random_state=0)
     final_bytes = rec.rates.nbytes
     del rec
     tracemalloc.start()
-    rec = pd.record(traj60, cells="place", n_cells=1000, random_state=0)
+    rec = pdc.record(traj60, cells="place", n_cells=1000, random_state=0)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     mem_ratio = peak / final_bytes

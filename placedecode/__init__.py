@@ -3,11 +3,11 @@
 Simulate a recording with RatInABox, decode it with scikit-learn-style estimators (closed
 form linear, a hand-coded NumPy network, a deep torch network) and plot what they do::
 
-    import placedecode as pd
-    rec = pd.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0)
+    import placedecode as pdc
+    rec = pdc.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0)
     train, test = rec.split(0.8)
-    model = pd.LinearRegressor(fit_intercept=True).fit(train.X, train.y)
-    pd.decoding_error(test.y, model.predict(test.X))          # mean error in cm
+    model = pdc.LinearRegressor(fit_intercept=True).fit(train.X, train.y)
+    pdc.decoding_error(test.y, model.predict(test.X))          # mean error in cm
 
 Layouts: a :class:`Recording` keeps the neuroscience layout (``rates`` is
 ``(N_cells, T)``, ``position`` is ``(D, T)``); estimators take scikit-learn's layout, which
@@ -20,64 +20,29 @@ import torch, RatInABox or matplotlib until they are needed.
 
 from __future__ import annotations
 
-import importlib
+import lazy_loader as _lazy
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    # simulation
-    "Trajectory": ".sim",
-    "Recording": ".sim",
-    "simulate_trajectory": ".sim",
-    "simulate_trajectories": ".sim",
-    "record": ".sim",
-    "simulate": ".sim",
-    "BlockedTimeSeriesSplit": ".sim",
-    "CELL_TYPES": ".sim",
-    "from_ratinabox": ".sim",
-    "register_cell_type": ".sim",
-    "PoorCoverageWarning": ".sim",
-    # decoders
-    "LinearRegressor": ".models",
-    "LinearClassifier": ".models",
-    "NumpyMLPRegressor": ".models",
-    "NumpyMLPClassifier": ".models",
-    "TorchMLPRegressor": ".models",
-    "TorchMLPClassifier": ".models",
-    "TrainingDivergedError": ".models",
-    "BayesianDecoder": ".models",
-    "TorchSequenceRegressor": ".models",
-    "TimeWindow": ".features",
-    "RateMaps": ".sim",
-    # datasets
-    "load_mnist": ".datasets",
-    "load_digits": ".datasets",
-    "load_binned": ".datasets",
-    "load_tampuu2019": ".datasets",
-    # metrics
-    "decoding_error": ".metrics",
-    "r2_per_axis": ".metrics",
-    "decoding_error_scorer": ".metrics",
-    # experiments
-    "compare": ".experiments",
-}
-
-# Subpackages reachable as attributes (``placedecode.plotting``) without importing them
-# eagerly: each pulls in a heavy dependency (matplotlib, RatInABox, torch).
-_SUBMODULES = ("sim", "models", "metrics", "features", "datasets", "plotting", "experiments", "figures", "presets")
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted([*__all__, *_SUBMODULES, "__version__"])
+# One lazy-loading mechanism (lazy_loader, SPEC 1) for every public name: a name is imported
+# from its subpackage on first use, and the subpackages (``placedecode.plotting`` ...) are
+# reachable as attributes without being imported eagerly (each pulls in a heavy dependency:
+# matplotlib, RatInABox, torch).
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submodules=["datasets", "experiments", "features", "figures", "metrics", "models", "plotting", "presets",
+                "sim"],
+    submod_attrs={
+        "sim": ["Trajectory", "Recording", "RateMaps", "simulate_trajectory", "simulate_trajectories", "record",
+                "simulate", "BlockedTimeSeriesSplit", "CELL_TYPES", "from_ratinabox", "register_cell_type",
+                "PoorCoverageWarning"],
+        "models": ["LinearRegressor", "LinearClassifier", "NumpyMLPRegressor", "NumpyMLPClassifier",
+                   "TorchMLPRegressor", "TorchMLPClassifier", "TrainingDivergedError", "BayesianDecoder",
+                   "TorchSequenceRegressor"],
+        "features": ["TimeWindow"],
+        "datasets": ["load_mnist", "load_digits", "load_binned", "load_tampuu2019", "load_linear_track",
+                     "from_spike_times", "linearize", "from_pynapple", "DataWarning"],
+        "metrics": ["decoding_error", "r2_per_axis", "decoding_error_scorer"],
+        "experiments": ["compare"],
+    },
+)

@@ -82,3 +82,39 @@ def test_y_on_another_time_index_is_refused_with_the_fix(rec):
     shifted = nap.TsdFrame(t=pn.position.t + 0.05, d=pn.position.values, columns=["x", "y"])
     with pytest.raises(ValueError, match="another time index than X.*interpolate"):
         BayesianDecoder(dt=rec.dt).fit(pn.rates, shifted)
+
+
+@pytest.mark.parametrize("name", ["LinearRegressor", "NumpyMLPRegressor", "TorchMLPRegressor", "TorchSequenceRegressor"])
+def test_every_regressor_answers_pynapple_in_kind(rec, name):
+    """Each decoder, given a TsdFrame, decodes to a TsdFrame on the same index and support."""
+    small = {"LinearRegressor": {}, "NumpyMLPRegressor": {"hidden_layer_sizes": (16,), "max_epochs": 3},
+             "TorchMLPRegressor": {"hidden_layer_sizes": (16,), "max_epochs": 2},
+             "TorchSequenceRegressor": {"max_epochs": 1}}[name]
+    if name != "LinearRegressor":
+        small["random_state"] = 0
+    pn = rec.to_pynapple()
+    model = getattr(pdc, name)(**small).fit(pn.rates, pn.position)
+    decoded = model.predict(pn.rates)
+    assert isinstance(decoded, nap.TsdFrame) and list(decoded.columns) == ["x", "y"]
+    np.testing.assert_array_equal(decoded.t, pn.rates.t)
+    np.testing.assert_allclose(decoded.time_support.values, pn.rates.time_support.values)
+    if name == "TorchSequenceRegressor":  # windows stay inside the support's blocks
+        np.testing.assert_allclose(decoded.values, model.predict(rec.X, groups=rec.blocks), atol=1e-6)
+    else:
+        np.testing.assert_allclose(decoded.values, model.predict(rec.X), atol=1e-9)
+    assert isinstance(model.predict(rec.X), np.ndarray)
+
+
+@pytest.mark.parametrize("name", ["LinearClassifier", "NumpyMLPClassifier", "TorchMLPClassifier"])
+def test_classifiers_answer_pynapple_in_kind(rec, name):
+    """Labels per bin (here: which half of the box) come back as a Tsd, probabilities as a TsdFrame."""
+    pn = rec.to_pynapple()
+    labels = nap.Tsd(t=pn.rates.t, d=(rec.y[:, 0] > 0.5).astype(int), time_support=pn.rates.time_support)
+    kw = {} if name == "LinearClassifier" else {"hidden_layer_sizes": (16,), "max_epochs": 3, "random_state": 0}
+    model = getattr(pdc, name)(**kw).fit(pn.rates, labels)
+    decoded = model.predict(pn.rates)
+    assert isinstance(decoded, nap.Tsd)
+    np.testing.assert_array_equal(decoded.t, pn.rates.t)
+    proba = model.predict_proba(pn.rates)
+    assert isinstance(proba, nap.TsdFrame) and proba.shape == (rec.n_samples, 2)
+    assert np.mean(decoded.values == labels.values) > 0.8

@@ -9,24 +9,24 @@ import pytest
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-import placedecode as pd
+import placedecode as pdc
 from placedecode.sim import CELL_TYPES, cache_dir
 
 
 @pytest.fixture(scope="module")
 def traj():
-    return pd.simulate_trajectory(minutes=2, dt=0.1, random_state=7, progress=False)
+    return pdc.simulate_trajectory(minutes=2, dt=0.1, random_state=7, progress=False)
 
 
 @pytest.fixture(scope="module")
 def tutorial():
     """The tutorial's dataset: 25 place cells, 10 min at 0.1 s (cached after the first run)."""
-    return pd.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0, progress=False)
+    return pdc.simulate(cells="place", n_cells=25, minutes=10, dt=0.1, random_state=0, progress=False)
 
 
 @pytest.fixture(scope="module")
 def rec():
-    return pd.simulate(cells="place", n_cells=25, minutes=2, dt=0.1, random_state=0, progress=False)
+    return pdc.simulate(cells="place", n_cells=25, minutes=2, dt=0.1, random_state=0, progress=False)
 
 
 # ----------------------------------------------------------------------------- shapes, units
@@ -57,7 +57,7 @@ def test_velocity_and_head_direction_are_consistent_with_position(traj):
 
 
 def test_one_dimensional_environment():
-    rec = pd.simulate(n_cells=10, minutes=1, environment={"dimensionality": "1D"}, random_state=1, progress=False)
+    rec = pdc.simulate(n_cells=10, minutes=1, environment={"dimensionality": "1D"}, random_state=1, progress=False)
     assert rec.position.shape == (1, 600) and rec.y.shape == (600, 1)
     assert rec.cell_params["centre"].shape == (10, 1)
     assert rec.position.min() >= 0 and rec.position.max() <= 1
@@ -66,7 +66,7 @@ def test_one_dimensional_environment():
 # ----------------------------------------------------------------------------- randomness
 def test_same_seed_same_arrays_different_seed_different():
     kw = dict(cells={"place": 9, "grid": 6}, minutes=1, noise="poisson", max_fr=10, progress=False, cache=False)
-    a, b, c = pd.simulate(random_state=3, **kw), pd.simulate(random_state=3, **kw), pd.simulate(random_state=4, **kw)
+    a, b, c = pdc.simulate(random_state=3, **kw), pdc.simulate(random_state=3, **kw), pdc.simulate(random_state=4, **kw)
     np.testing.assert_array_equal(a.rates, b.rates)
     np.testing.assert_array_equal(a.position, b.position)
     np.testing.assert_array_equal(a.cell_params["gridscale"], b.cell_params["gridscale"], strict=False)
@@ -78,19 +78,19 @@ def test_same_seed_same_arrays_different_seed_different():
 def test_global_numpy_random_state_is_untouched(random_state):
     np.random.seed(12345)
     before = np.random.get_state()
-    pd.simulate(cells={"grid": 5, "random_spatial": 2, "boundary_vector": 2}, minutes=0.5, noise=0.1, random_state=random_state, progress=False, cache=False)
+    pdc.simulate(cells={"grid": 5, "random_spatial": 2, "boundary_vector": 2}, minutes=0.5, noise=0.1, random_state=random_state, progress=False, cache=False)
     after = np.random.get_state()
     assert before[0] == after[0] and np.array_equal(before[1], after[1]) and before[2:] == after[2:]
 
 
 def test_trajectory_for_a_seed_does_not_depend_on_the_cells():
-    a = pd.simulate(cells="place", n_cells=4, minutes=1, random_state=11, progress=False, cache=False)
-    b = pd.simulate(cells={"grid": 30, "boundary_vector": 3}, minutes=1, random_state=11, progress=False, cache=False)
+    a = pdc.simulate(cells="place", n_cells=4, minutes=1, random_state=11, progress=False, cache=False)
+    b = pdc.simulate(cells={"grid": 30, "boundary_vector": 3}, minutes=1, random_state=11, progress=False, cache=False)
     np.testing.assert_array_equal(a.position, b.position)
 
 
 def test_generator_random_state_is_accepted():
-    rec = pd.simulate(n_cells=4, minutes=0.5, random_state=np.random.default_rng(0), progress=False)
+    rec = pdc.simulate(n_cells=4, minutes=0.5, random_state=np.random.default_rng(0), progress=False)
     assert rec.seed is not None and rec.rates.shape == (4, 300)
 
 
@@ -113,9 +113,9 @@ def _per_step_rates(neurons, traj):
 @pytest.mark.parametrize("cell_type", sorted(CELL_TYPES))
 def test_vectorised_rates_equal_ratinabox_per_step_rates(cell_type):
     env = {"objects": [[0.3, 0.6], [0.7, 0.2]]} if cell_type == "object_vector" else None
-    traj = pd.simulate_trajectory(minutes=0.25, environment=env, random_state=2, progress=False)
+    traj = pdc.simulate_trajectory(minutes=0.25, environment=env, random_state=2, progress=False)
     n = {"speed": 1}.get(cell_type, 6)
-    rec = pd.record(traj, cells=cell_type, n_cells=n, max_fr=5.0, random_state=0)
+    rec = pdc.record(traj, cells=cell_type, n_cells=n, max_fr=5.0, random_state=0)
     assert rec.rates.shape == (n, traj.n_samples)
     (pop,) = rec.populations
     expected = _per_step_rates(pop.neurons, traj)
@@ -132,14 +132,14 @@ def test_vectorised_rates_equal_ratinabox_per_step_rates(cell_type):
 def test_long_recordings_are_evaluated_in_chunks(monkeypatch, traj):
     from placedecode.sim import _evaluate as _cells
 
-    whole = pd.record(traj, cells="grid", n_cells=8, random_state=0)
+    whole = pdc.record(traj, cells="grid", n_cells=8, random_state=0)
     monkeypatch.setattr(_cells, "CHUNK_BYTES", 1)  # forces many 256-sample chunks
-    chunked = pd.record(traj, cells="grid", n_cells=8, random_state=0)
+    chunked = pdc.record(traj, cells="grid", n_cells=8, random_state=0)
     np.testing.assert_array_equal(whole.rates, chunked.rates)
 
 
 def test_mixed_populations_keep_their_labels_and_parameters(traj):
-    rec = pd.record(traj, cells={"place": 4, "grid": 3, "head_direction": 2}, random_state=0)
+    rec = pdc.record(traj, cells={"place": 4, "grid": 3, "head_direction": 2}, random_state=0)
     assert rec.cell_types.tolist() == ["place"] * 4 + ["grid"] * 3 + ["head_direction"] * 2
     assert np.isnan(rec.cell_params["gridscale"][:4]).all() and np.isfinite(rec.cell_params["gridscale"][4:7]).all()
     assert np.isfinite(rec.cell_params["centre"][:7]).all() and np.isnan(rec.cell_params["centre"][7:]).all()
@@ -150,7 +150,7 @@ def test_mixed_populations_keep_their_labels_and_parameters(traj):
 
 # --------------------------------------------------------------------------------- noise
 def test_poisson_counts_have_the_right_mean(traj):
-    rec = pd.record(traj, cells="place", n_cells=16, noise="poisson", max_fr=20, random_state=0)
+    rec = pdc.record(traj, cells="place", n_cells=16, noise="poisson", max_fr=20, random_state=0)
     counts = rec.spike_counts
     assert counts.dtype.kind == "i" and counts.min() >= 0
     np.testing.assert_allclose(rec.rates, counts / rec.dt)  # rates hold counts / dt, in Hz
@@ -162,7 +162,7 @@ def test_poisson_counts_have_the_right_mean(traj):
 
 
 def test_gaussian_noise_has_the_requested_std(traj):
-    rec = pd.record(traj, cells="place", n_cells=16, noise={"type": "gaussian", "std": 0.3}, random_state=0)
+    rec = pdc.record(traj, cells="place", n_cells=16, noise={"type": "gaussian", "std": 0.3}, random_state=0)
     resid = rec.rates - rec.true_rates
     assert abs(resid.std() - 0.3) < 0.01 and abs(resid.mean()) < 0.01
     with pytest.raises(AttributeError, match="Poisson"):
@@ -182,7 +182,7 @@ def test_split_is_ordered_contiguous_disjoint_and_covering(rec):
 
 def test_time_slicing_and_cell_selection_return_recordings(rec):
     part = rec.between(10.0, 20.0)
-    assert isinstance(part, pd.Recording) and part.n_samples == 100 and part.t.min() >= 10.0
+    assert isinstance(part, pdc.Recording) and part.n_samples == 100 and part.t.min() >= 10.0
     sub = rec[100:200].select_cells([0, 5, 7])
     assert sub.rates.shape == (3, 100)
     np.testing.assert_array_equal(sub.cell_params["centre"], rec.cell_params["centre"][[0, 5, 7]])
@@ -204,7 +204,7 @@ def test_model_rate_map_peaks_at_the_place_field_centre(rec):
 @pytest.mark.parametrize("gap", [0, 3])
 def test_blocked_time_series_split_folds_honour_the_gap(gap):
     X = np.zeros((103, 2))
-    cv = pd.BlockedTimeSeriesSplit(n_splits=5, gap=gap)
+    cv = pdc.BlockedTimeSeriesSplit(n_splits=5, gap=gap)
     seen = []
     for train, test in cv.split(X):
         assert np.all(np.diff(test) == 1)  # contiguous block
@@ -218,7 +218,7 @@ def test_blocked_time_series_split_folds_honour_the_gap(gap):
 
 
 def test_blocked_split_works_with_sklearn_model_selection(tutorial):
-    cv = pd.BlockedTimeSeriesSplit(n_splits=4, gap=20)
+    cv = pdc.BlockedTimeSeriesSplit(n_splits=4, gap=20)
     mse = -cross_val_score(LinearRegression(), tutorial.X, tutorial.y, cv=cv, scoring="neg_mean_squared_error")
     assert mse.shape == (4,) and np.all(np.sqrt(mse) < 0.15)  # RMS error per axis < 15 cm in every fold
     search = GridSearchCV(Ridge(), {"alpha": [1e-3, 1.0]}, cv=cv).fit(tutorial.X, tutorial.y)
@@ -235,8 +235,8 @@ def test_tutorial_dataset_linear_decoding_error_is_a_few_cm(tutorial):
 
 # ----------------------------------------------------------------------- real rat paths
 def test_sargolini_path_is_replayed_whatever_the_seed():
-    a = pd.simulate_trajectory(minutes=0.5, source="sargolini", random_state=0, progress=False, cache=False)
-    b = pd.simulate_trajectory(minutes=0.5, source="sargolini", random_state=1, progress=False, cache=False)
+    a = pdc.simulate_trajectory(minutes=0.5, source="sargolini", random_state=0, progress=False, cache=False)
+    b = pdc.simulate_trajectory(minutes=0.5, source="sargolini", random_state=1, progress=False, cache=False)
     np.testing.assert_allclose(a.position, b.position)
     assert a.source == "sargolini" and a.position.min() > -0.01 and a.position.max() < 1.01
     data = np.load(__import__("ratinabox").__path__[0] + "/data/sargolini.npz")
@@ -251,7 +251,7 @@ def test_sargolini_path_is_replayed_whatever_the_seed():
 def test_user_supplied_path():
     t = np.linspace(0, 30, 301)
     pos = np.stack([0.5 + 0.3 * np.cos(t / 5), 0.5 + 0.3 * np.sin(t / 5)], axis=1)
-    tr = pd.simulate_trajectory(minutes=0.25, source=(t, pos), random_state=0, progress=False)
+    tr = pdc.simulate_trajectory(minutes=0.25, source=(t, pos), random_state=0, progress=False)
     assert tr.source == "imported"
     np.testing.assert_allclose(np.linalg.norm(tr.position - 0.5, axis=0), 0.3, atol=1e-3)
 
@@ -259,27 +259,27 @@ def test_user_supplied_path():
 # ---------------------------------------------------------------------------------- cache
 def test_cache_hit_returns_identical_data_and_corrupt_file_is_regenerated():
     kw = dict(minutes=0.5, dt=0.1, random_state=99, progress=False)
-    first = pd.simulate_trajectory(**kw)
+    first = pdc.simulate_trajectory(**kw)
     files = sorted(cache_dir().glob("trajectory-*.npz"))
     assert files, "the trajectory was not cached"
-    second = pd.simulate_trajectory(**kw)
+    second = pdc.simulate_trajectory(**kw)
     np.testing.assert_array_equal(first.position, second.position)
     np.testing.assert_array_equal(first.head_direction, second.head_direction)
     newest = max(files, key=lambda p: p.stat().st_mtime)
     newest.write_bytes(b"not a zip file")
     with pytest.warns(RuntimeWarning, match="Discarding unreadable trajectory cache"):
-        third = pd.simulate_trajectory(**kw)
+        third = pdc.simulate_trajectory(**kw)
     np.testing.assert_array_equal(first.position, third.position)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # regenerated file is valid again
-        pd.simulate_trajectory(**kw)
+        pdc.simulate_trajectory(**kw)
     assert not list(cache_dir().glob(".tmp-*"))  # nothing half-written left behind
 
 
 def test_cache_false_and_unseeded_calls_write_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("PLACEDECODE_CACHE", str(tmp_path))
-    pd.simulate_trajectory(minutes=0.2, random_state=1, cache=False, progress=False)
-    pd.simulate_trajectory(minutes=0.2, random_state=None, progress=False)
+    pdc.simulate_trajectory(minutes=0.2, random_state=1, cache=False, progress=False)
+    pdc.simulate_trajectory(minutes=0.2, random_state=None, progress=False)
     assert not (tmp_path / "trajectories").exists() or not any((tmp_path / "trajectories").iterdir())
 
 
@@ -312,7 +312,7 @@ def test_cache_false_and_unseeded_calls_write_nothing(tmp_path, monkeypatch):
 def test_bad_input_raises_clear_errors(kwargs, error, match):
     base = dict(minutes=0.1, random_state=0, progress=False, cache=False)
     with pytest.raises(error, match=match):
-        pd.simulate(**{**base, **kwargs})
+        pdc.simulate(**{**base, **kwargs})
 
 
 def test_bad_split_arguments(rec):
@@ -320,13 +320,13 @@ def test_bad_split_arguments(rec):
         with pytest.raises(ValueError, match="train_fraction"):
             rec.split(frac)
     with pytest.raises(ValueError, match="too large"):
-        list(pd.BlockedTimeSeriesSplit(n_splits=50).split(np.zeros((10, 1))))
+        list(pdc.BlockedTimeSeriesSplit(n_splits=50).split(np.zeros((10, 1))))
     with pytest.raises(ValueError, match="no training"):
-        list(pd.BlockedTimeSeriesSplit(n_splits=2, gap=10).split(np.zeros((10, 1))))
+        list(pdc.BlockedTimeSeriesSplit(n_splits=2, gap=10).split(np.zeros((10, 1))))
     with pytest.raises(ValueError, match="n_splits must be >= 2"):
-        list(pd.BlockedTimeSeriesSplit(n_splits=1).split(np.zeros((10, 1))))
+        list(pdc.BlockedTimeSeriesSplit(n_splits=1).split(np.zeros((10, 1))))
     with pytest.raises(ValueError, match="position must be"):
-        pd.Recording(rates=np.zeros((3, 10)), true_rates=np.zeros((3, 10)), position=np.zeros((10, 2)),
+        pdc.Recording(rates=np.zeros((3, 10)), true_rates=np.zeros((3, 10)), position=np.zeros((10, 2)),
                      t=np.arange(10.0), dt=1.0, cell_types=np.array(["a"] * 3))
 
 

@@ -22,6 +22,7 @@ SECTIONS = {
     "features": "Features",
     "datasets": "Datasets: images and real recordings",
     "experiments": "Sweeps: decoders x cell types x seeds",
+    "presets": "Named decoders: what 'linear', 'numpy', 'torch', 'bayes' mean",
     "plotting": "Plotting",
     "figures": "Figures",
 }
@@ -41,6 +42,8 @@ def top_level_targets() -> dict[str, str]:
 
     targets = {}
     for name in public_names(placedecode):
+        if name in SECTIONS:  # a subpackage (lazy_loader lists them in __all__): it has its own page
+            continue
         for sub in SECTIONS:
             module = importlib.import_module(f"placedecode.{sub}")
             if name in public_names(module):

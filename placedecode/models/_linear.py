@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._base import check_class_labels, check_predictions, target_bounds
+from .._pynapple import pynapple_aware
 
 __all__ = ["LinearRegressor", "LinearClassifier", "solve_linear"]
 
@@ -117,6 +118,7 @@ def solve_linear(
     return W, b
 
 
+@pynapple_aware
 class LinearRegressor(RegressorMixin, BaseEstimator):
     """Closed-form linear decoder ``y ≈ X Wᵀ + b``: the tutorial's ``W = Y Xᵀ (X Xᵀ)⁻¹``.
 
@@ -238,6 +240,7 @@ class LinearRegressor(RegressorMixin, BaseEstimator):
         return check_predictions(y_pred, self._y_bounds, type(self).__name__)
 
 
+@pynapple_aware
 class LinearClassifier(ClassifierMixin, BaseEstimator):
     """Closed-form least-squares classifier on one-hot targets.
 

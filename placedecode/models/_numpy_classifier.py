@@ -15,10 +15,12 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from ._base import check_class_labels
 from ._numpy_base import _BaseNumpyMLP
 from ._numpy_nn import SoftmaxCrossEntropy
+from .._pynapple import pynapple_aware
 
 __all__ = ["NumpyMLPClassifier"]
 
 
+@pynapple_aware
 class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     r"""Hand-coded multi-layer perceptron classifier: softmax output, cross-entropy loss.
 

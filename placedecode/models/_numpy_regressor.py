@@ -22,10 +22,12 @@ from ._base import (
 )
 from ._numpy_base import _BaseNumpyMLP
 from ._numpy_nn import ACTIVATIONS, SquaredError
+from .._pynapple import pynapple_aware
 
 __all__ = ["NumpyMLPRegressor"]
 
 
+@pynapple_aware
 class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
     r"""Hand-coded multi-layer perceptron regressor (NumPy only, backprop derived by hand).
 

@@ -15,10 +15,12 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._base import check_class_labels
 from ._torch_mlp import _TorchMLPBase
+from .._pynapple import pynapple_aware
 
 __all__ = ["TorchMLPClassifier"]
 
 
+@pynapple_aware
 class TorchMLPClassifier(ClassifierMixin, _TorchMLPBase):
     """Deep PyTorch multilayer perceptron classifier (softmax cross-entropy).
 

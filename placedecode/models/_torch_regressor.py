@@ -14,10 +14,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import check_network_scale, check_predictions, fit_standardizer, standardize
 from ._base import target_bounds
 from ._torch_mlp import _TorchMLPBase
+from .._pynapple import pynapple_aware
 
 __all__ = ["TorchMLPRegressor"]
 
 
+@pynapple_aware
 class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     """Deep PyTorch multilayer perceptron for decoding positions (mean squared error).
 

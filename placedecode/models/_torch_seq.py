@@ -38,10 +38,12 @@ from ._base import check_predictions, fit_standardizer, new_history, standardize
 from ._base import target_bounds, time_series_validation_split
 from ._torch_base import LR_SCHEDULES, OPTIMIZERS, TorchEstimator, resolve_device
 from ._training import resolve_batch_size, restore_on_failure
+from .._pynapple import pynapple_aware
 
 __all__ = ["TorchSequenceRegressor"]
 
 
+@pynapple_aware
 class TorchSequenceRegressor(RegressorMixin, TorchEstimator):
     """Temporal convolutional network decoding position from a window of spike counts.
 
