@@ -181,3 +181,20 @@ def test_plot_posterior_2d_and_1d(poisson_recording):
     plt.close(fig)
     with pytest.raises(IndexError):
         plot_posterior(model1, test.X[:10], t_index=10)
+
+
+def test_inputs_that_cannot_hold_spike_counts_are_refused_or_warned():
+    """Rates scaled by 1e-20 would give a flat posterior and constant predictions: never silently."""
+    import placedecode as pdc
+
+    rec = pdc.simulate(cells="place", n_cells=25, minutes=3, dt=0.1, noise="poisson", max_fr=10, random_state=0,
+                       progress=False)
+    train, test = rec.split(0.8)
+    with pytest.raises(ValueError, match=r"spikes per time bin .*dt=0.1 s.*rescale X"):
+        BayesianDecoder(dt=rec.dt).fit(train.X * 1e-20, train.y)
+    model = BayesianDecoder(dt=rec.dt).fit(train.X, train.y)
+    assert model.mean_count_ == pytest.approx(np.mean(train.X.sum(axis=1)) * rec.dt)
+    with pytest.warns(RuntimeWarning, match="posterior is flat"):
+        model.predict(test.X * 1e-20)
+    huge = BayesianDecoder(dt=rec.dt).fit(train.X * 1e20, train.y)  # large counts: sharp, still sound
+    assert pdc.decoding_error(test.y, huge.predict(test.X * 1e20)) < 20

@@ -67,6 +67,7 @@ what :attr:`Recording.X <placedecode.sim.Recording.X>` holds: ``BayesianDecoder(
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from scipy.special import logsumexp
@@ -78,6 +79,8 @@ from .._pynapple import pynapple_aware
 
 __all__ = ["BayesianDecoder"]
 
+#: Below this many spikes per time bin (all cells together) no position is more likely than another.
+_MIN_MEAN_COUNT = 1e-3
 _MAX_GRID_BINS = 1_000_000
 _TINY = 1e-300
 
@@ -182,6 +185,10 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
     rate_maps_ : ndarray of shape ``(n_cells, *grid_shape_)``
         Tuning in the units of ``X``: Hz when ``dt`` is given, else counts per bin; NaN in
         masked bins.
+    mean_count_ : float
+        Mean spike count per training time bin, all cells together. ``fit`` refuses X with
+        under 0.001 (no position would be more likely than another); ``predict`` warns when
+        its X holds a millionth of this or less (X in other units than at fit).
     n_features_in_ : int
         Number of cells.
     n_outputs_ : int
@@ -303,6 +310,14 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         C = self._counts(X)
+        self.mean_count_ = float(C.sum(axis=1).mean())  # spikes per bin, all cells together
+        if not self.mean_count_ >= _MIN_MEAN_COUNT:
+            raise ValueError(
+                f"X holds {self.mean_count_:.3g} spikes per time bin on average over all {X.shape[1]} cells"
+                f"{'' if self.dt is None else f' (rates x dt={self.dt!r} s)'}: too few for any position to be "
+                "more likely than another. BayesianDecoder needs spike counts per bin (dt=None) or rates in "
+                "Hz with dt=<bin width in s>; rescale X if it holds normalised values."
+            )
         y = np.asarray(y, dtype=np.float64)
         Y = y.reshape(len(y), -1)
         D = Y.shape[1]
@@ -403,7 +418,13 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "tuning_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        C, w = _window_sum(self._counts(X), self._window(), self._starts(len(X), groups))
+        C = self._counts(X)
+        if len(C) and C.sum(axis=1).mean() < 1e-6 * self.mean_count_:
+            warnings.warn(
+                f"X holds {C.sum(axis=1).mean():.3g} spikes per time bin on average, a millionth or less of the "
+                f"{self.mean_count_:.3g} the decoder was fitted on: the posterior is flat and the decoded "
+                "positions are meaningless. Pass X in the units it was fitted in.", RuntimeWarning, stacklevel=3)
+        C, w = _window_sum(C, self._window(), self._starts(len(X), groups))
         ll = C @ self._log_tuning - w[:, None] * self.tuning_.sum(axis=0)[None, :]
         ll[:, ~self._flat_mask] = -np.inf
         return ll
