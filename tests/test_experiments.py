@@ -103,19 +103,26 @@ def test_cross_validation_gives_one_row_per_fold():
 
 
 def test_each_seed_trajectory_is_simulated_once(monkeypatch):
+    """One trajectory per seed, all seeds in one compiled batch (no call per seed)."""
     calls = []
-    original = placedecode.sim.simulate_trajectory
+    single, batch = placedecode.sim.simulate_trajectory, placedecode.sim.simulate_trajectories
 
     def counted(**kwargs):
         if kwargs["minutes"] == SMALL["minutes"]:  # not the few bins that check the cells up front
             calls.append(kwargs["random_state"])
-        return original(**kwargs)
+        return single(**kwargs)
+
+    def counted_batch(seeds, **kwargs):
+        calls.extend(["batch", *seeds])
+        return batch(seeds, **kwargs)
 
     monkeypatch.setattr(placedecode.sim, "simulate_trajectory", counted)
+    monkeypatch.setattr(placedecode.sim, "simulate_trajectories", counted_batch)
     table = compare(cells=["place", "grid", "boundary_vector"], decoders=make_decoders(["linear", "knn"]),
                     n_cells=[9, 16], seeds=[0, 1], cv=2, **SMALL)
     assert len(table) == 3 * 2 * 2 * 2 * 2
-    assert sorted(calls) == [0, 1]
+    assert calls == ["batch", 0, 1]
+    assert all(r["error"] == "" for r in table)
 
 
 def test_mixed_population_ignores_n_cells_and_is_labelled():

@@ -211,14 +211,25 @@ def compare(
 
 
 def _trajectories(seeds, minutes, dt, environment, cache, n_jobs, plan, progress, preload=()) -> dict:
-    """Simulate (or load) each seed's trajectory once: in worker processes when there are some.
+    """Simulate (or load) each seed's trajectory once.
 
-    Never in threads: RatInABox's Agent draws from NumPy's global generator at every step.
+    Where the compiled motion model covers the environment (:mod:`placedecode.sim._motion`),
+    all seeds move in one :func:`~placedecode.sim.simulate_trajectories` call, side by side in
+    compiled threads: no Python runs per step or per seed. Otherwise (RatInABox's own loop) in
+    worker processes when there are some -- never in threads: RatInABox's Agent draws from
+    NumPy's global generator at every step.
     """
-    from tqdm.auto import tqdm
-
     if not seeds:
         return {}
+    from .. import sim
+    from ..sim._environment import make_environment
+    from ..sim._motion import unsupported_reason
+
+    if unsupported_reason(make_environment(environment)) is None:
+        threads = n_jobs if n_jobs is not None and n_jobs > 0 else None
+        paths = sim.simulate_trajectories(seeds, minutes=minutes, dt=dt, environment=environment, cache=cache,
+                                          progress=progress, n_threads=threads)
+        return dict(zip(seeds, paths))
     if plan.processes and len(seeds) > 1:
         from joblib import Parallel, delayed
 
@@ -226,13 +237,9 @@ def _trajectories(seeds, minutes, dt, environment, cache, n_jobs, plan, progress
         paths = runner(delayed(simulate)(s, minutes, dt, environment, cache, preload, os.getpid(), plan.local)
                        for s in seeds)
         return dict(zip(seeds, paths))
-    from .. import sim
-
-    out = {}
-    for seed in tqdm(seeds, desc="Trajectories", unit="seed", disable=not progress, leave=False):
-        out[seed] = sim.simulate_trajectory(minutes=minutes, dt=dt, environment=environment, random_state=seed,
-                                            cache=cache, progress=False)
-    return out
+    paths = sim.simulate_trajectories(seeds, minutes=minutes, dt=dt, environment=environment, cache=cache,
+                                      progress=progress)
+    return dict(zip(seeds, paths))
 
 
 def _run(todo, n_total, trajectories, decoders, rows, log, n_jobs, plan, progress, preload=()) -> None:
