@@ -44,6 +44,8 @@ import sys
 
 import numpy as np
 
+from ._blocks import block_labels, support_labels
+
 __all__ = ["pynapple_aware", "is_pynapple", "METHODS"]
 
 #: Methods wrapped: those that fit (``X``, ``y`` in, self out), score, and those whose
@@ -65,11 +67,9 @@ def is_pynapple(obj) -> bool:
 
 def _blocks(series):
     """Block label of every row of a pynapple series: its support's intervals, split at gaps."""
-    from .datasets._pynapple import _support_labels
-    from .features import block_labels
 
     t = np.asarray(series.t, dtype=np.float64)
-    return block_labels(len(t), groups=_support_labels(t, series.time_support), times=t)
+    return block_labels(len(t), groups=support_labels(t, series.time_support), times=t)
 
 
 def _values(name, obj, like=None):

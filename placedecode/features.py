@@ -41,62 +41,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._blocks import block_labels, block_starts  # noqa: F401 - public here too
 from ._pynapple import pynapple_aware
 
 __all__ = ["TimeWindow", "block_labels", "block_starts", "lagged"]
-
-
-def block_starts(n_samples, groups=None, times=None, max_step=None):
-    """Index of the first row of every contiguous block, shape (n_blocks,), starting with 0.
-
-    Parameters
-    ----------
-    n_samples : int
-    groups : array-like of shape (n_samples,), optional
-        Block labels; a block starts wherever the label changes.
-    times : array-like of shape (n_samples,), optional
-        Row times; a block starts wherever ``times[i] - times[i - 1]`` exceeds ``max_step``
-        (default 1.5 x the median positive step) or is not positive.
-
-    Examples
-    --------
-    >>> block_starts(6, groups=[0, 0, 1, 1, 1, 0])
-    array([0, 2, 5])
-    >>> block_starts(5, times=[0.0, 0.2, 0.4, 1.4, 1.6])   # a gap after 0.4 s
-    array([0, 3])
-    """
-    new_block = np.zeros(n_samples, dtype=bool)
-    if n_samples:
-        new_block[0] = True
-    if groups is not None:
-        g = np.asarray(groups)
-        if g.shape != (n_samples,):
-            raise ValueError(f"groups must have shape (n_samples,) = ({n_samples},); got {g.shape}.")
-        new_block[1:] |= g[1:] != g[:-1]
-    if times is not None and n_samples > 1:
-        t = np.asarray(times, dtype=np.float64)
-        if t.shape != (n_samples,):
-            raise ValueError(f"times must have shape (n_samples,) = ({n_samples},); got {t.shape}.")
-        step = np.diff(t)
-        if max_step is None:
-            positive = step[step > 0]
-            max_step = 1.5 * float(np.median(positive)) if positive.size else 0.0
-        new_block[1:] |= (step > max_step) | (step <= 0)
-    return np.flatnonzero(new_block)
-
-
-def block_labels(n_samples, groups=None, times=None, max_step=None):
-    """Block of every row, shape (n_samples,), ints 0, 1, ... (see :func:`block_starts`).
-
-    Examples
-    --------
-    >>> block_labels(6, groups=["run", "run", "rest", "rest", "rest", "run"])
-    array([0, 0, 1, 1, 1, 2])
-    """
-    labels = np.zeros(n_samples, dtype=np.int64)
-    starts = block_starts(n_samples, groups=groups, times=times, max_step=max_step)
-    labels[starts[1:]] = 1
-    return np.cumsum(labels)
 
 
 def lagged(X, past, future, step=1, starts=None, pad="edge"):

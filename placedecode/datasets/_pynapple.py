@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._blocks import support_labels as _support_labels
+
 __all__ = ["from_pynapple", "to_pynapple", "PynappleRecording"]
 
 _INSTALL_HINT = 'pynapple is needed for this: pip install "placedecode[pynapple]" (or pip install pynapple).'
@@ -60,14 +62,6 @@ class PynappleRecording(NamedTuple):
     counts: object
     position: object
     epochs: object
-
-
-def _support_labels(index, support):
-    """Interval of ``support`` each time of ``index`` lies in (0, 1, ...; -1 outside)."""
-    starts, ends = np.asarray(support.start, dtype=np.float64), np.asarray(support.end, dtype=np.float64)
-    k = np.searchsorted(starts, index, side="right") - 1
-    inside = (k >= 0) & (index <= ends[np.clip(k, 0, len(ends) - 1)])
-    return np.where(inside, k, -1)
 
 
 def from_pynapple(data, position, *, bin_size=None, epochs=None, position_unit="m", scale=None, **kwargs):

@@ -75,6 +75,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._blocks import window_sum as _window_sum
 from .._pynapple import pynapple_aware
 
 __all__ = ["BayesianDecoder"]
@@ -83,28 +84,6 @@ __all__ = ["BayesianDecoder"]
 _MIN_MEAN_COUNT = 1e-3
 _MAX_GRID_BINS = 1_000_000
 _TINY = 1e-300
-
-
-def _window_sum(C, window, starts=None):
-    """Centred moving sum over ``window`` rows of ``C`` (T, N), within each block.
-
-    ``starts`` holds the first row of every block (default: one block). Returns the sums
-    (T, N) and the number of rows summed for each row (T,), which is smaller than
-    ``window`` near a block's ends.
-    """
-    T = len(C)
-    if window == 1 or T == 0:
-        return C, np.ones(T)
-    starts = np.array([0] if starts is None else starts, dtype=int)
-    sizes = np.diff(np.r_[starts, T])
-    block_lo = np.repeat(starts, sizes)
-    block_hi = np.repeat(starts + sizes, sizes)  # one past the block's last row
-    past, future = (window - 1) // 2, window // 2
-    cs = np.vstack([np.zeros((1, C.shape[1])), np.cumsum(C, axis=0)])
-    idx = np.arange(T)
-    lo = np.maximum(idx - past, block_lo)
-    hi = np.minimum(idx + future + 1, block_hi)
-    return cs[hi] - cs[lo], (hi - lo).astype(np.float64)
 
 
 @pynapple_aware
@@ -395,7 +374,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         return int(self.window_) if self.window == "auto" else int(self.window)
 
     def _starts(self, n_samples, groups):
-        from ..features import block_starts
+        from .._blocks import block_starts
 
         return block_starts(n_samples, groups=groups)
 

@@ -159,7 +159,7 @@ class Recording:
             model.fit(rec.X, rec.y)
             model.predict(rec.X, groups=rec.blocks)
         """
-        from ..features import block_labels
+        from .._blocks import block_labels
 
         return block_labels(self.n_samples, groups=self.epoch, times=self.t, max_step=1.5 * self.dt)
 

@@ -74,7 +74,7 @@ class BlockedTimeSeriesSplit(BaseCrossValidator):
         indices = np.arange(n_samples)
         if groups is None:
             return np.array_split(indices, self.n_splits)
-        from ..features import block_starts
+        from .._blocks import block_starts
 
         starts = block_starts(n_samples, groups=groups)
         n_blocks = len(starts)
