@@ -204,9 +204,17 @@ def test_one_dimensional_target_gives_one_dimensional_predictions():
     assert model.coefs_[-1].shape == (1, 16)
 
 
+def test_default_trains_on_the_whole_block_for_twenty_epochs():
+    """No validation slice by default (a time series' tail is no proxy for the test block)."""
+    X, y = _regression_data()
+    model = NumpyMLPRegressor(random_state=0).fit(X, y)
+    assert model.n_iter_ <= 20 and model.best_epoch_ == model.n_iter_
+    assert not model.history_["val_loss"]
+
+
 def test_history_has_the_documented_format():
     X, y = _regression_data()
-    model = _fast(NumpyMLPRegressor, max_epochs=7, n_iter_no_change=None).fit(X, y)
+    model = _fast(NumpyMLPRegressor, max_epochs=7, n_iter_no_change=None, early_stopping=True).fit(X, y)
     h = model.history_
     assert tuple(h) == HISTORY_KEYS
     assert h["epoch"] == list(range(1, 8)) and model.n_iter_ == 7
@@ -219,7 +227,7 @@ def test_early_stopping_restores_the_best_epoch_and_history_matches_the_model():
     X, y = _regression_data(n=400)
     model = NumpyMLPRegressor(
         (32,), learning_rate=0.03, lr_patience=None, n_iter_no_change=None, max_epochs=25,
-        validation_fraction=0.2, random_state=0,
+        validation_fraction=0.2, early_stopping=True, random_state=0,
     ).fit(X, y)
     val_loss, val_error = model.history_["val_loss"], model.history_["val_error"]
     assert model.best_epoch_ == 1 + int(np.argmin(val_loss))
@@ -234,7 +242,7 @@ def test_early_stopping_restores_the_best_epoch_and_history_matches_the_model():
 def test_early_stopping_stops_after_n_iter_no_change_epochs():
     X, y = _regression_data()
     model = _fast(NumpyMLPRegressor, learning_rate=0.05, lr_patience=None, max_epochs=500,
-                  n_iter_no_change=3).fit(X, y)
+                  n_iter_no_change=3, early_stopping=True).fit(X, y)
     assert model.n_iter_ < 500
     assert model.n_iter_ - model.best_epoch_ >= 3
 

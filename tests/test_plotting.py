@@ -302,7 +302,8 @@ def test_training_curves_from_a_fitted_network_mark_the_best_epoch(split):
     from placedecode.models import NumpyMLPRegressor
 
     train, _ = split
-    model = NumpyMLPRegressor((8,), max_epochs=4, n_iter_no_change=None, random_state=0).fit(train.X, train.y)
+    model = NumpyMLPRegressor((8,), max_epochs=4, n_iter_no_change=None, early_stopping=True,
+                              random_state=0).fit(train.X, train.y)
     fig, ax = pp.plot_training_curves(model, name="numpy")
     assert len(ax.lines) == 2 and ax.get_yscale() == "log"
     np.testing.assert_allclose(ax.lines[0].get_ydata(), model.history_["train_error"])
