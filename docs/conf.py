@@ -141,5 +141,21 @@ def _escape_type_fields(app, what, name, obj, options, lines):
             lines[i] = head + sep + _TRAILING_UNDERSCORE.sub(r"\1\\_", tail)
 
 
+_SKLEARN_REF = re.compile(r":ref:`([^`<]*?)\s*(?:<([^>`]+)>)?`")
+
+
+def _unlink_sklearn_refs(app, what, name, obj, options, lines):
+    """scikit-learn's own docstrings (``score``, kept by the pynapple wrapper) link into its guide.
+
+    ``:ref:`coefficient of determination <r2_score>``` names a label of scikit-learn's
+    documentation, which an offline build cannot reach: keep the words, drop the link.
+    """
+    if not str(getattr(obj, "__module__", "") or "").startswith("sklearn"):
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _SKLEARN_REF.sub(lambda m: m.group(1) or m.group(2), line)
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _escape_type_fields, priority=400)
+    app.connect("autodoc-process-docstring", _unlink_sklearn_refs, priority=400)
