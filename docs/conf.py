@@ -141,5 +141,33 @@ def _escape_type_fields(app, what, name, obj, options, lines):
             lines[i] = head + sep + _TRAILING_UNDERSCORE.sub(r"\1\\_", tail)
 
 
+_SKLEARN_REF = re.compile(r":ref:`([^`<]*?)\s*(?:<([^>`]+)>)?`")
+
+
+def _unlink_sklearn_refs(app, what, name, obj, options, lines):
+    """scikit-learn's own docstrings (``score``, kept by the pynapple wrapper) link into its guide.
+
+    ``:ref:`coefficient of determination <r2_score>``` names a label of scikit-learn's
+    documentation, which an offline build cannot reach: keep the words, drop the link.
+    """
+    if not str(getattr(obj, "__module__", "") or "").startswith("sklearn"):
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _SKLEARN_REF.sub(lambda m: m.group(1) or m.group(2), line)
+
+
+def _inline_figures_in_notebooks(app, env, docnames):
+    """Notebook kernels draw their figures inline, whatever ``MPLBACKEND`` the build runs with.
+
+    The build (and CI) set ``MPLBACKEND=Agg``; a kernel started with it keeps its figures to
+    itself, and the executed pages would show no plot. The gallery has run by now (on
+    ``builder-inited``) with its own Agg backend; the kernels started while reading the
+    sources inherit this process's environment.
+    """
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+
+
 def setup(app):
+    app.connect("env-before-read-docs", _inline_figures_in_notebooks)
     app.connect("autodoc-process-docstring", _escape_type_fields, priority=400)
+    app.connect("autodoc-process-docstring", _unlink_sklearn_refs, priority=400)

@@ -11,17 +11,17 @@ Notation (the tutorial's)
 One column per sample, as in the tutorial's ``(N_cells, T)`` layout; a mini-batch has
 ``B`` columns; the network has ``L`` weight layers (``L - 1`` hidden layers).
 
-=========================  ====================================  ======================
-symbol                     meaning                               shape
-=========================  ====================================  ======================
-``H⁽⁰⁾ = X``                the inputs (firing rates)             ``(n₀, B)``
-``H̄⁽ⁿ⁾ = [1; H⁽ⁿ⁾]``        ``H⁽ⁿ⁾`` with a row of ones FIRST      ``(nₙ + 1, B)``
-``W⁽ⁿ⁾``                    weights; the FIRST column is the bias ``(nₙ, nₙ₋₁ + 1)``
-``N⁽ⁿ⁾ = W⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾``      pre-activations of layer ``n``        ``(nₙ, B)``
-``H⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``          hidden activations (σ_L at n = L)     ``(nₙ, B)``
-``Ŷ = H⁽ᴸ⁾``                the network's output (positions)      ``(n_L, B)``
-``C⁽ⁿ⁾``                    the back-propagated error of layer n  ``(nₙ, B)``
-=========================  ====================================  ======================
+=========================  =======================================  ==================
+symbol                     meaning                                  shape
+=========================  =======================================  ==================
+``H⁽⁰⁾ = X``               the inputs (firing rates)                ``(n₀, B)``
+``H̄⁽ⁿ⁾ = [1; H⁽ⁿ⁾]``       ``H⁽ⁿ⁾`` with a row of ones FIRST        ``(nₙ + 1, B)``
+``W⁽ⁿ⁾``                   weights; the FIRST column is the bias    ``(nₙ, nₙ₋₁ + 1)``
+``N⁽ⁿ⁾ = W⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾``     pre-activations of layer ``n``           ``(nₙ, B)``
+``H⁽ⁿ⁾ = σ(N⁽ⁿ⁾)``         hidden activations (σ_L at n = L)        ``(nₙ, B)``
+``Ŷ = H⁽ᴸ⁾``               the network's output (positions)         ``(n_L, B)``
+``C⁽ⁿ⁾``                   the back-propagated error of layer n     ``(nₙ, B)``
+=========================  =======================================  ==================
 
 The loss of a batch is the mean squared Euclidean error plus an L2 penalty on the weights
 (not on the biases)::

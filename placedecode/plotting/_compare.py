@@ -219,7 +219,8 @@ def plot_error_by_cell_type(
     mask = pure | mixture
     decoders = _order(table["decoder"][mask], decoders, "decoders")
     cell_types = _order(table["cell_type"][mask], cell_types, "cell_types")
-    fig, ax = get_axes(fig, ax, panel_size=(1.2 + 1.1 * len(cell_types) * max(1, len(decoders)) / 3, 3.6))
+    # the legend sits beside the axes (~2.8 in with the y label); each group needs room for its tick label
+    fig, ax = get_axes(fig, ax, panel_size=(max(6.0, 2.8 + len(cell_types) * max(0.9, 0.35 * len(decoders))), 3.6))
     width = 0.8 / len(decoders)
     x = np.arange(len(cell_types))
     rng = np.random.default_rng(0)  # jitter of the seed dots only
