@@ -150,8 +150,11 @@ def make(out_dir=None, progress: bool = True, seeds=None, minutes=None, small: b
             ax.set_title(cell_type.replace("_", "-") + " cells")
             if ax is not axes[0]:
                 ax.set_ylabel("")
-                if ax.get_legend() is not None:
-                    ax.get_legend().remove()
+        handles, labels = axes[0].get_legend_handles_labels()
+        for ax in axes:
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        fig.legend(handles, labels, title="decoder", loc="outside right upper", frameon=False)
         fig.suptitle(f"Poisson spike counts ({MAX_FR:g} Hz peak), {minutes:g} min, mean ± std over "
                      f"{len(seeds)} seeds")
         written.append(save(fig, out, "comparison_n_cells.png"))

@@ -15,10 +15,10 @@ from ._common import SEED, first_seconds, resolve_out_dir, save, steps, tutorial
 NAME = "training"
 
 FILES = {
-    "training_curves.png": "Training (solid) and validation (dashed) error per epoch of the NumPy "
-    "and torch networks (log scale; dots: the kept epoch), with the linear decoders' test errors "
-    "as dotted reference lines. The torch network trains without a validation slice by default, "
-    "so it has no dashed curve.",
+    "training_curves.png": "Training error per epoch of the NumPy and torch networks (log scale), "
+    "with the linear decoders' test errors as dotted reference lines. Both networks train on the "
+    "whole training block by default (no validation slice: the end of a recording is a poor proxy "
+    "for its test block), so there is no validation curve.",
     "training_decoders.png": "The first minute of the test set decoded by the linear decoder (with "
     "bias), the hand-coded NumPy network and the torch network.",
     "training_error_over_time.png": "Decoding error (cm, 1 s moving average, log scale) over the "
