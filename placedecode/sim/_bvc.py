@@ -125,7 +125,7 @@ def _numpy_distances(positions, directions, walls, inv_den_a, inv_den_b) -> np.n
 
 
 def boundary_vector_rates(neurons, positions: np.ndarray, out: np.ndarray | None = None,
-                          compiled: bool | None = None) -> np.ndarray:
+                          compiled: bool | None = None, bar=None) -> np.ndarray:
     """Rates (n_cells, P) in Hz of allocentric RatInABox BoundaryVectorCells at ``positions`` (P, 2).
 
     The model of ``BoundaryVectorCells.get_state``: for each test direction ``θ_k`` (every
@@ -136,7 +136,8 @@ def boundary_vector_rates(neurons, positions: np.ndarray, out: np.ndarray | None
 
     divides by its largest possible sum (``cell_fr_norm``) and scales to ``[min_fr, max_fr]``.
     ``out`` (n_cells, P), if given, receives the rates. ``compiled`` as in
-    :func:`first_wall_distances`.
+    :func:`first_wall_distances`; ``bar`` (a :class:`~placedecode.sim._progress.Progress`),
+    if given, advances by the positions done.
     """
     if getattr(neurons, "reference_frame", "allocentric") != "allocentric":
         raise ValueError(
@@ -168,4 +169,6 @@ def boundary_vector_rates(neurons, positions: np.ndarray, out: np.ndarray | None
             np.divide(g, -two_var[:, None, None], out=g)
         np.exp(g, out=g)
         out[:, s : s + step] = np.matmul(g, angular)[:, :, 0] / norm * (neurons.max_fr - neurons.min_fr) + neurons.min_fr
+        if bar is not None:
+            bar.advance(d.shape[0])
     return out

@@ -48,6 +48,8 @@ CHUNK_BYTES = 64 * 2**20
 PROBE_BINS = 16
 #: Relative tolerance of that comparison.
 PROBE_RTOL = 1e-6
+#: Rates (cells x bins) from which placedecode's spatial evaluators show a progress bar (~1 s of work).
+BAR_RATES = 5 * 10**6
 _FAST = ("boundary_vector", "random_spatial", "head_direction", "velocity", "speed")
 #: Evaluations whose class's ``get_state`` is known to equal the per-step loop (no probe needed).
 _GET_STATE = ("position", "random_spatial")
@@ -91,10 +93,19 @@ def get_state_rates(neurons, positions: np.ndarray, out: np.ndarray | None = Non
     return out
 
 
-def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray) -> None:
-    """placedecode's vectorised evaluators: fill ``out`` (n, T) with the noiseless rates in Hz."""
+def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray, progress: bool = False,
+               desc: str = "Evaluating cells") -> None:
+    """placedecode's vectorised evaluators: fill ``out`` (n, T) with the noiseless rates in Hz.
+
+    The spatial evaluators show a progress bar over the path's bins (with ``progress``)
+    when they compute at least :data:`BAR_RATES` rates.
+    """
     if evaluation in ("boundary_vector", "random_spatial"):
-        spatial_rates(neurons, evaluation, trajectory.position.T, out)
+        from ._progress import Progress
+
+        T = trajectory.n_samples
+        with Progress(T, desc, "bin", enabled=progress and neurons.n * T >= BAR_RATES) as bar:
+            spatial_rates(neurons, evaluation, trajectory.position.T, out, bar)
         return
     lo, hi = float(neurons.min_fr), float(neurons.max_fr)
     if evaluation == "speed":
@@ -135,11 +146,15 @@ def fast_applies(neurons, evaluation) -> bool:
     return evaluation in _FAST
 
 
-def spatial_rates(neurons, evaluation: str, positions: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """placedecode's evaluator of a spatial population (where :func:`fast_applies`): (n, P) Hz at (P, D)."""
+def spatial_rates(neurons, evaluation: str, positions: np.ndarray, out: np.ndarray | None = None,
+                  bar=None) -> np.ndarray:
+    """placedecode's evaluator of a spatial population (where :func:`fast_applies`): (n, P) Hz at (P, D).
+
+    ``bar`` (a :class:`~._progress.Progress`), if given, advances by the positions done.
+    """
     if evaluation == "boundary_vector":
-        return boundary_vector_rates(neurons, positions, out)
-    return random_spatial_rates(neurons, positions, out)
+        return boundary_vector_rates(neurons, positions, out, bar=bar)
+    return random_spatial_rates(neurons, positions, out, bar=bar)
 
 
 def _user_evaluator(evaluator, neurons, trajectory, out: np.ndarray, label: str) -> None:
@@ -212,7 +227,7 @@ def evaluate_populations(specs, built: dict, order: list, makers: dict, trajecto
                 _user_evaluator(evaluation, neurons, trajectory, out, spec.label)
                 path = "fast"
             elif evaluation in _FAST and fast_applies(neurons, evaluation):
-                fast_rates(neurons, evaluation, trajectory, out)
+                fast_rates(neurons, evaluation, trajectory, out, progress, f"Evaluating {spec.label} cells")
                 path = "fast"
             elif evaluation in _GET_STATE or probe_agrees(makers[i], trajectory, agent, fed, known):
                 get_state_rates(neurons, trajectory.position.T, out, progress, f"Evaluating {spec.label} cells")

@@ -45,7 +45,7 @@ def straight_line_distances(neurons) -> bool:
     return neurons.wall_geometry == "line_of_sight" and walls <= 4
 
 
-def random_spatial_rates(neurons, positions: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def random_spatial_rates(neurons, positions: np.ndarray, out: np.ndarray | None = None, bar=None) -> np.ndarray:
     """Rates (n_cells, P) in Hz of RatInABox RandomSpatialNeurons at ``positions`` (P, D) in metres.
 
     Valid where :func:`straight_line_distances` is True. The distance from ``p`` to a grid
@@ -53,7 +53,8 @@ def random_spatial_rates(neurons, positions: np.ndarray, out: np.ndarray | None 
     component longer than half the environment's ``scale`` goes the other way round,
     ``v_i -> -sign(v_i) (scale - |v_i|)``, as RatInABox does. The weights are normalised
     after the sum (``Σ_m k_m targets[m] / Σ_m k_m``, one matrix product), which changes the
-    rates by ~1e-16 relative. ``out`` (n_cells, P), if given, receives the rates.
+    rates by ~1e-16 relative. ``out`` (n_cells, P), if given, receives the rates; ``bar`` (a
+    :class:`~placedecode.sim._progress.Progress`), if given, advances by the positions done.
     """
     env = neurons.Agent.Environment
     grid = np.asarray(neurons.X, dtype=float)  # (M, D)
@@ -85,6 +86,8 @@ def random_spatial_rates(neurons, positions: np.ndarray, out: np.ndarray | None 
         np.exp(k, out=k)
         sums = k @ targets  # (block, n + 1)
         out[:, s : s + step] = (sums[:, :-1] / sums[:, -1:]).T
+        if bar is not None:
+            bar.advance(pos.shape[0])
     return out
 
 
