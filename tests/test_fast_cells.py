@@ -205,3 +205,21 @@ def test_long_spatial_evaluations_show_a_progress_bar(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "Evaluating boundary_vector cells" in err and "Evaluating random_spatial cells" in err
     assert "300/300" in err  # every bin counted
+
+
+# ----------------------------------------------------------------------- where RatInABox cannot
+@pytest.mark.parametrize(
+    "environment, cells, params, match",
+    [
+        (PERIODIC, "boundary_vector", None, r"only with solid boundaries; got environment\['boundary_conditions'\]"),
+        (PERIODIC, "random_spatial", None, r"cell_params\['wall_geometry'\]='geodesic' .* pass wall_geometry='euclidean'"),
+        (PERIODIC, "random_spatial", {"wall_geometry": "line_of_sight"}, "needs solid boundaries"),
+        (PENTAGON, "random_spatial", None, "four-sided rooms with at most one inner wall; this room has 5 sides"),
+        ({"boundary": [[0, 0], [1, 0], [0.5, 0.9]]}, "random_spatial", None, "this room has 3 sides and 0 inner"),
+    ],
+    ids=["bvc_periodic", "random_spatial_periodic", "line_of_sight_periodic", "geodesic_pentagon", "geodesic_triangle"],
+)
+def test_environments_ratinabox_cannot_build_the_cells_in_are_refused_clearly(environment, cells, params, match):
+    traj = pdc.simulate_trajectory(minutes=0.2, environment=environment, random_state=0, progress=False)
+    with pytest.raises(ValueError, match=match):
+        pdc.record(traj, cells=cells, n_cells=3, cell_params=params)
