@@ -100,8 +100,10 @@ def test_first_wall_distances_are_the_nearest_wall_ahead():
     directions = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [np.sqrt(0.5), np.sqrt(0.5)]])
     for compiled in (None, False):
         d = _bvc.first_wall_distances(np.array([[0.25, 0.5], [0.75, 0.8]]), directions, walls, compiled=compiled)
-        np.testing.assert_allclose(d[0], [0.25, 0.25, 0.5, 0.5, 0.5 * np.sqrt(2)], rtol=1e-12)  # the inner wall, or past its end
-        np.testing.assert_allclose(d[1], [0.25, 0.75, 0.2, 0.8, 0.2 * np.sqrt(2)], rtol=1e-12)  # above its end: the room
+        # to the right the inner wall; the diagonal passes above its end to the top wall
+        np.testing.assert_allclose(d[0], [0.25, 0.25, 0.5, 0.5, 0.5 * np.sqrt(2)], rtol=1e-12)
+        # above the inner wall's end: leftwards the room's wall
+        np.testing.assert_allclose(d[1], [0.25, 0.75, 0.2, 0.8, 0.2 * np.sqrt(2)], rtol=1e-12)
 
 
 def test_per_step_boundary_vector_rates_match_with_an_inner_wall():
@@ -212,7 +214,8 @@ def test_long_spatial_evaluations_show_a_progress_bar(monkeypatch, capsys):
     "environment, cells, params, match",
     [
         (PERIODIC, "boundary_vector", None, r"only with solid boundaries; got environment\['boundary_conditions'\]"),
-        (PERIODIC, "random_spatial", None, r"cell_params\['wall_geometry'\]='geodesic' .* pass wall_geometry='euclidean'"),
+        (PERIODIC, "random_spatial", None,
+         r"cell_params\['wall_geometry'\]='geodesic' .* pass wall_geometry='euclidean'"),
         (PERIODIC, "random_spatial", {"wall_geometry": "line_of_sight"}, "needs solid boundaries"),
         (PENTAGON, "random_spatial", None, "four-sided rooms with at most one inner wall; this room has 5 sides"),
         ({"boundary": [[0, 0], [1, 0], [0.5, 0.9]]}, "random_spatial", None, "this room has 3 sides and 0 inner"),

@@ -168,7 +168,8 @@ def boundary_vector_rates(neurons, positions: np.ndarray, out: np.ndarray | None
             np.multiply(g, g, out=g)
             np.divide(g, -two_var[:, None, None], out=g)
         np.exp(g, out=g)
-        out[:, s : s + step] = np.matmul(g, angular)[:, :, 0] / norm * (neurons.max_fr - neurons.min_fr) + neurons.min_fr
+        total = np.matmul(g, angular)[:, :, 0]  # Σ_k over the test directions
+        out[:, s : s + step] = total / norm * (neurons.max_fr - neurons.min_fr) + neurons.min_fr
         if bar is not None:
             bar.advance(d.shape[0])
     return out

@@ -1,7 +1,7 @@
 """Compiled ray casting and tuning for boundary vector cells (numba; :mod:`._bvc` has the NumPy twins).
 
 Imported only through :func:`placedecode.sim._bvc.kernels`, which falls back to NumPy
-when numba is missing or broken, so ``import placedecode`` never needs numba. The kernel is
+when numba is missing or broken, so ``import placedecode`` never needs numba. The kernels are
 compiled on first use and cached on disk (``cache=True``), like the motion kernels.
 
 The rule is RatInABox 1.15.3's (``BoundaryVectorCells.get_state`` with
