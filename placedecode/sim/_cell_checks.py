@@ -144,10 +144,39 @@ def check_cell_params(cell_type, params: dict, where, env) -> None:
         spread = _real(params["angular_spread_degrees"], where("angular_spread_degrees"), "degrees in (0, 360]")
         if not 0 < spread <= 360:
             raise ValueError(f"{where('angular_spread_degrees')} must be in (0, 360] degrees; got {spread!r}.")
+    if issubclass(cls, base("RandomSpatialNeurons")) and env.D == 2:
+        _check_distance_geometry({**rb.default_params(cls), **cell_type.defaults, **params}, where, env)
+    if issubclass(cls, base("BoundaryVectorCells")) and env.D == 2 and env.boundary_conditions == "periodic":
+        raise ValueError(f"cells: {cls.__name__} respond to walls, which RatInABox builds only with solid "
+                         "boundaries; got environment['boundary_conditions']='periodic' (use 'solid').")
     if issubclass(cls, base("BoundaryVectorCells")) and "dtheta" in params:
         step = _real(params["dtheta"], where("dtheta"), "degrees in (0, 45]")
         if not 0 < step <= 45:
             raise ValueError(f"{where('dtheta')} must be an angle step in degrees in (0, 45]; got {step!r}.")
+
+
+def _check_distance_geometry(params: dict, where, env) -> None:
+    """The 2D environments where RatInABox can measure a RandomSpatialNeurons' ``wall_geometry``.
+
+    ``"geodesic"`` (the default; RatInABox switches to ``"line_of_sight"`` beyond five walls)
+    is defined in four-sided rooms with at most one inner wall; ``"geodesic"`` and
+    ``"line_of_sight"`` both need solid boundaries. Elsewhere RatInABox fails with an
+    assertion or an IndexError while building the cells.
+    """
+    geometry = params.get("wall_geometry", "geodesic")
+    walls = len(rb.walls(env))
+    if geometry == "geodesic" and walls > 5:
+        geometry = "line_of_sight"
+    if geometry != "euclidean" and env.boundary_conditions == "periodic":
+        raise ValueError(f"{where('wall_geometry')}={geometry!r} measures distances around walls, which needs solid "
+                         "boundaries; with periodic boundaries pass wall_geometry='euclidean'.")
+    sides = len(env.boundary)
+    if geometry == "geodesic" and not (sides == 4 and walls in (4, 5)):
+        raise ValueError(
+            f"{where('wall_geometry')}='geodesic' (RatInABox's default) is defined only in four-sided rooms with at "
+            f"most one inner wall; this room has {sides} sides and {walls - sides} inner walls. Pass "
+            "wall_geometry='line_of_sight' or 'euclidean'."
+        )
 
 
 def _is_numeric(value) -> bool:

@@ -23,7 +23,8 @@ from typing import Callable
 from . import _ratinabox as rb
 
 #: How a type's rates are computed (see :mod:`placedecode.sim._evaluate`).
-EVALUATIONS = ("position", "boundary_vector", "head_direction", "velocity", "speed", "auto", "per_step")
+EVALUATIONS = ("position", "boundary_vector", "random_spatial", "head_direction", "velocity", "speed", "auto",
+               "per_step")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,13 @@ class CellType:
         Parameters placed over the class's own defaults (the user's override these).
     evaluation : str or callable
         ``"position"`` (the class's ``get_state(evaluate_at=None, pos=...)`` over the path in
-        chunks), ``"boundary_vector"`` / ``"head_direction"`` / ``"velocity"`` / ``"speed"``
-        (placedecode's vectorised evaluators), ``"per_step"`` (RatInABox's per-step
-        ``Neurons.update()`` loop), ``"auto"`` (``get_state`` where a probe shows it equals the
-        per-step loop, the loop otherwise), or a callable ``evaluator(neurons, trajectory)``
-        returning the noiseless rates ``(n_cells, T)`` in Hz.
+        chunks), ``"boundary_vector"`` / ``"random_spatial"`` / ``"head_direction"`` /
+        ``"velocity"`` / ``"speed"`` (placedecode's vectorised evaluators; random spatial
+        neurons fall back to ``get_state`` where walls bend RatInABox's distances),
+        ``"per_step"`` (RatInABox's per-step ``Neurons.update()`` loop), ``"auto"``
+        (``get_state`` where a probe shows it equals the per-step loop, the loop otherwise),
+        or a callable ``evaluator(neurons, trajectory)`` returning the noiseless rates
+        ``(n_cells, T)`` in Hz.
     requires_2d : bool
         Whether the cells only exist in 2D environments.
     fixed_n : callable or None
@@ -302,6 +305,7 @@ for _ct in (
         "random_spatial",
         "RandomSpatialNeurons",
         {"lengthscale": 0.1},
+        evaluation="random_spatial",
         description="smooth random spatial tuning (Gaussian-process samples)",
     ),
     CellType(

@@ -3,13 +3,15 @@
 Each population is computed by one of three paths, recorded as ``Population.path``:
 
 ``"fast"``
-    A vectorised evaluator over the whole path: placedecode's own for boundary vector,
-    head direction, velocity and speed cells (RatInABox's ``get_state`` ignores ``pos`` for
-    the last three), or the one given to :func:`~placedecode.sim.register_cell_type`.
+    A vectorised evaluator over the whole path: placedecode's own for boundary vector
+    cells (:mod:`._bvc`), random spatial neurons where RatInABox's distances are straight
+    lines (:mod:`._fast_cells_random_spatial`), head direction, velocity and speed cells
+    (RatInABox's ``get_state`` ignores ``pos`` for the last three), or the one given to
+    :func:`~placedecode.sim.register_cell_type`.
 ``"get_state"``
     The class's own ``get_state(evaluate_at=None, pos=positions)`` over the path in chunks
-    of at most :data:`CHUNK_BYTES` of temporaries (place, grid, object vector, random
-    spatial cells, and the user's classes where valid).
+    of at most :data:`CHUNK_BYTES` of temporaries (place, grid, object vector cells, random
+    spatial neurons in rooms with inner walls, and the user's classes where valid).
 ``"per_step"``
     RatInABox's own per-step loop: the hidden Agent is put in each bin's state and
     ``Neurons.update()`` runs (:func:`placedecode.sim._ratinabox.step_neurons`).
@@ -37,6 +39,7 @@ import numpy as np
 
 from . import _ratinabox as rb
 from ._bvc import boundary_vector_rates
+from ._fast_cells_random_spatial import random_spatial_rates, straight_line_distances
 from ._random import derive_seed
 
 #: Bytes allowed for RatInABox's per-chunk temporaries (about n_cells x chunk x 32 bytes).
@@ -45,7 +48,11 @@ CHUNK_BYTES = 64 * 2**20
 PROBE_BINS = 16
 #: Relative tolerance of that comparison.
 PROBE_RTOL = 1e-6
-_FAST = ("boundary_vector", "head_direction", "velocity", "speed")
+#: Rates (cells x bins) from which placedecode's spatial evaluators show a progress bar (~1 s of work).
+BAR_RATES = 5 * 10**6
+_FAST = ("boundary_vector", "random_spatial", "head_direction", "velocity", "speed")
+#: Evaluations whose class's ``get_state`` is known to equal the per-step loop (no probe needed).
+_GET_STATE = ("position", "random_spatial")
 
 
 class _Discard:
@@ -86,15 +93,21 @@ def get_state_rates(neurons, positions: np.ndarray, out: np.ndarray | None = Non
     return out
 
 
-def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray) -> None:
-    """placedecode's vectorised evaluators: fill ``out`` (n, T) with the noiseless rates in Hz."""
-    lo, hi = float(neurons.min_fr), float(neurons.max_fr)
-    if evaluation == "boundary_vector":
-        pos = trajectory.position.T
-        step = max(256, CHUNK_BYTES // (8 * 4 * max(1, neurons.n) * len(neurons.test_angles)))
-        for s in range(0, pos.shape[0], step):
-            out[:, s : s + step] = boundary_vector_rates(neurons, pos[s : s + step])
+def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray, progress: bool = False,
+               desc: str = "Evaluating cells") -> None:
+    """placedecode's vectorised evaluators: fill ``out`` (n, T) with the noiseless rates in Hz.
+
+    The spatial evaluators show a progress bar over the path's bins (with ``progress``)
+    when they compute at least :data:`BAR_RATES` rates.
+    """
+    if evaluation in ("boundary_vector", "random_spatial"):
+        from ._progress import Progress
+
+        T = trajectory.n_samples
+        with Progress(T, desc, "bin", enabled=progress and neurons.n * T >= BAR_RATES) as bar:
+            spatial_rates(neurons, evaluation, trajectory.position.T, out, bar)
         return
+    lo, hi = float(neurons.min_fr), float(neurons.max_fr)
     if evaluation == "speed":
         speed = np.linalg.norm(trajectory.velocity, axis=0)
         out[:] = (speed / neurons.one_sigma_speed)[None, :] * (hi - lo) + lo
@@ -114,6 +127,34 @@ def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray) -> None:
     if evaluation == "velocity":
         rates = rates * (np.linalg.norm(direction, axis=0) / neurons.one_sigma_speed)[None, :]
     out[:] = rates
+
+
+def fast_applies(neurons, evaluation) -> bool:
+    """Whether placedecode's own evaluator ``evaluation`` computes this population exactly.
+
+    Boundary vector cells: allocentric, with RatInABox's ``get_state`` and wall preference.
+    Random spatial neurons: where RatInABox's distances are straight lines
+    (:func:`~._fast_cells_random_spatial.straight_line_distances`). Otherwise the class's
+    ``get_state`` is used (or the probe decides, for egocentric boundary vector cells).
+    """
+    if evaluation == "boundary_vector":
+        base = rb.builtin_class("BoundaryVectorCells")
+        return (_is_allocentric(neurons) and isinstance(neurons, base) and not any(
+            rb.overrides(type(neurons), base, m) for m in ("get_state", "boundary_vector_preference_function")))
+    if evaluation == "random_spatial":
+        return straight_line_distances(neurons)
+    return evaluation in _FAST
+
+
+def spatial_rates(neurons, evaluation: str, positions: np.ndarray, out: np.ndarray | None = None,
+                  bar=None) -> np.ndarray:
+    """placedecode's evaluator of a spatial population (where :func:`fast_applies`): (n, P) Hz at (P, D).
+
+    ``bar`` (a :class:`~._progress.Progress`), if given, advances by the positions done.
+    """
+    if evaluation == "boundary_vector":
+        return boundary_vector_rates(neurons, positions, out, bar=bar)
+    return random_spatial_rates(neurons, positions, out, bar=bar)
 
 
 def _user_evaluator(evaluator, neurons, trajectory, out: np.ndarray, label: str) -> None:
@@ -185,10 +226,10 @@ def evaluate_populations(specs, built: dict, order: list, makers: dict, trajecto
             elif callable(evaluation):
                 _user_evaluator(evaluation, neurons, trajectory, out, spec.label)
                 path = "fast"
-            elif evaluation in _FAST and (evaluation != "boundary_vector" or _is_allocentric(neurons)):
-                fast_rates(neurons, evaluation, trajectory, out)
+            elif evaluation in _FAST and fast_applies(neurons, evaluation):
+                fast_rates(neurons, evaluation, trajectory, out, progress, f"Evaluating {spec.label} cells")
                 path = "fast"
-            elif evaluation == "position" or probe_agrees(makers[i], trajectory, agent, fed, known):
+            elif evaluation in _GET_STATE or probe_agrees(makers[i], trajectory, agent, fed, known):
                 get_state_rates(neurons, trajectory.position.T, out, progress, f"Evaluating {spec.label} cells")
                 path = "get_state"
             else:
@@ -211,12 +252,14 @@ def evaluate_populations(specs, built: dict, order: list, makers: dict, trajecto
 def rates_at(neurons, cell_type, positions: np.ndarray, path: str | None = None) -> np.ndarray | None:
     """Noiseless rates (n_cells, P) of a spatial population at ``positions`` (P, D); None if not spatial.
 
-    Spatial means: boundary vector cells (allocentric), or a population whose rates are its
+    Spatial means: boundary vector cells (allocentric) and random spatial neurons (by
+    placedecode's evaluators where they apply), or a population whose rates are its
     ``get_state`` of position (``evaluation="position"`` or ``path="get_state"``).
     """
-    if cell_type.evaluation == "boundary_vector" and _is_allocentric(neurons):
-        return boundary_vector_rates(neurons, positions)
-    if cell_type.evaluation == "position" or path == "get_state":
+    evaluation = cell_type.evaluation
+    if evaluation in ("boundary_vector", "random_spatial") and fast_applies(neurons, evaluation):
+        return spatial_rates(neurons, evaluation, positions)
+    if evaluation in _GET_STATE or path == "get_state":
         return get_state_rates(neurons, positions)
     return None
 
