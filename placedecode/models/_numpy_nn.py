@@ -253,7 +253,7 @@ def layer_shapes(layer_sizes):
     return [(n_out, n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 
 
-def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
+def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64, use_bias=True):
     """Random bias-augmented weights for ``layer_sizes = (n_in, *hidden, n_out)``.
 
     Parameters
@@ -265,8 +265,15 @@ def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
     method : {"glorot", "tutorial"}
         ``"glorot"``: weights uniform in ``±√(6/(n_in + n_out))`` (Glorot & Bengio 2010,
         scikit-learn's and Keras' default), biases 0. ``"tutorial"``: every entry,
-        biases included, normal with standard deviation ``2/√n_in`` (the tutorial's).
+        biases included, normal with standard deviation ``2/√n_in``, drawn layer by layer
+        in the tutorial's shape ``(n_out, n_in + 1)`` with the bias FIRST (then moved to
+        the last column), so a ``RandomState`` seeded as the tutorial's ``np.random`` gives
+        the tutorial's very weights.
     dtype : numpy dtype
+    use_bias : bool, default=True
+        False draws only ``(n_out, n_in)`` per layer (the tutorial's shape without its
+        row of ones) and sets the bias column to 0; :class:`Network` with
+        ``use_bias=False`` keeps it there.
 
     Returns
     -------
@@ -276,11 +283,14 @@ def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
     weights = []
     for n_out, n_in_plus_1 in layer_shapes(layer_sizes):
         n_in = n_in_plus_1 - 1
-        if method == "tutorial":
-            W = rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in + 1))
+        W = np.zeros((n_out, n_in + 1))
+        if method == "tutorial" and use_bias:  # drawn bias first, as the tutorial's W
+            W[...] = np.roll(rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in + 1)),
+                             -1, axis=1)
+        elif method == "tutorial":
+            W[:, :-1] = rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in))
         else:
             bound = np.sqrt(6.0 / (n_in + n_out))
-            W = np.zeros((n_out, n_in + 1))
             W[:, :-1] = rng.uniform(-bound, bound, size=(n_out, n_in))
         weights.append(W.astype(dtype))
     return weights
@@ -313,6 +323,12 @@ class Network:
         The loss; its ``activation`` is the output non-linearity σ_L.
     dtype : numpy dtype
         Floating type of the parameters and all work arrays.
+    use_bias : bool, default=True
+        False: the bias column is not trained (its gradient is set to 0, so it keeps its
+        value, 0 from :func:`init_weights`): the network computes ``N⁽ⁿ⁾ = W⁽ⁿ⁾A⁽ⁿ⁻¹⁾``.
+    penalize_bias : bool, default=False
+        True puts the L2 penalty on the bias column too, ``(λ/2) Σₙ ‖W⁽ⁿ⁾‖²`` (the
+        tutorial's update decays every entry of ``W``).
 
     Attributes
     ----------
@@ -324,8 +340,10 @@ class Network:
         ``∂L/∂theta`` after :meth:`backward`; :attr:`grads` are its per-layer views.
     """
 
-    def __init__(self, weights, activation, loss, dtype=np.float64):
+    def __init__(self, weights, activation, loss, dtype=np.float64, use_bias=True,
+                 penalize_bias=False):
         self.dtype = np.dtype(dtype)
+        self.use_bias = bool(use_bias)
         self.shapes = [tuple(W.shape) for W in weights]
         sizes = [W.size for W in weights]
         self.theta = np.empty(sum(sizes), dtype=self.dtype)
@@ -336,7 +354,7 @@ class Network:
             W_view[...] = W
         self._weight_mask = np.ones_like(self.theta)  # 1 on weights, 0 on biases
         for mask in self._views(self._weight_mask):
-            mask[:, -1] = 0
+            mask[:, -1] = 1 if penalize_bias else 0
         self._penalty = np.empty_like(self.theta)
         self.loss = loss
         hidden = ACTIVATIONS[activation]
@@ -416,6 +434,9 @@ class Network:
             np.multiply(self.theta, self._weight_mask, out=self._penalty)
             self._penalty *= l2
             self.grad += self._penalty
+        if not self.use_bias:  # the bias column stays as it is (0): no row of ones
+            for dW_n in dW:
+                dW_n[:, -1] = 0.0
         return self.grad
 
     def objective(self, A_bar, Y, l2=0.0):
