@@ -9,8 +9,10 @@ network written for reading, in the tutorial's own notation and without work arr
 
 Notation, and how it differs from the tutorial's (``backprop``)
 ---------------------------------------------------------------
-Activations are column-major, one column per sample. For a mini-batch of ``B`` samples and
-a network of ``L`` weight layers:
+The tutorial is the notebook ``deeplearning.ipynb`` of TomGeorge1234/DeepLearningTutorial
+(section 3); :mod:`placedecode.models.backprop` writes it symbol for symbol. Activations
+are column-major, one column per sample. For a mini-batch of ``B`` samples (the tutorial's
+``N_batch``) and a network of ``L`` weight layers:
 
 =====================  ====================================  ==================================
 symbol                 meaning                               shape
@@ -23,22 +25,28 @@ symbol                 meaning                               shape
 ``C⁽ⁿ⁾ = ∂L/∂N⁽ⁿ⁾``    back-propagated error                 ``(n_units(n), B)``
 =====================  ====================================  ==================================
 
-Three conventions differ from the tutorial's, each for speed, none changes the maths:
+Five conventions differ from the tutorial's; the first three are for speed and none
+changes the maths, the last two are options:
 
-1. **The row of ones is LAST**, not first (``Ā = [A; 1]``, bias = last column of ``W``),
-   so that a hidden layer's ``A⁽ⁿ⁾`` is the contiguous view ``Ā⁽ⁿ⁾[:-1]`` of a work
-   array whose last row is filled with ones once. The tutorial's ``W`` is
-   ``np.roll(W, 1, axis=1)`` of this one.
-2. **``A`` is the tutorial's ``H``** (hidden activations; ``A⁽ᴸ⁾`` is its ``Ŷ``).
-3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ_L'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
-   and ``∂L/∂W⁽ⁿ⁾ = (2/B) C⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
+1. **The row of ones is LAST**, not on top (``Ā = [A; 1]``, bias = last column of ``W``;
+   the tutorial's ``H_ = [1; H]``, bias = first column), so that a hidden layer's
+   ``A⁽ⁿ⁾`` is the contiguous view ``Ā⁽ⁿ⁾[:-1]`` of a work array whose last row is filled
+   with ones once. The tutorial's ``W`` is ``np.roll(W, 1, axis=1)`` of this one.
+2. **``A`` is the tutorial's ``H``** (post-activations; ``A⁽ᴸ⁾`` is its ``Ŷ``) and ``Ā``
+   its ``H_``; ``B`` is its ``N_batch``.
+3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
+   and ``∂L/∂W⁽ⁿ⁾ = (2/N_batch) C⁽ⁿ⁾ H⁽ⁿ⁻¹⁾_ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
    ``∂L/∂N⁽ᴸ⁾ = (2/B) σ_L'(N⁽ᴸ⁾) ∘ (A⁽ᴸ⁾ − Y)`` (``(A⁽ᴸ⁾ − Y)/B`` for the softmax
    cross-entropy), so every ``C⁽ⁿ⁾`` is the tutorial's times 2/B and the weight gradients
    need no factor: it is applied once, to the small ``C⁽ᴸ⁾``, instead of to every
    ``∂L/∂W⁽ⁿ⁾``.
+4. **The bias column is not penalised** by default; the tutorial's update
+   ``W ← W − η ∂L/∂W − η l2 W`` decays every entry (``Network(..., penalize_bias=True)``).
+5. **Every layer has a bias column**; without a bias (the tutorial's ``use_bias=False``,
+   ``b = 0``) it is kept at 0 and not trained (``Network(..., use_bias=False)``).
 
 The objective of one mini-batch is the data loss plus an L2 penalty on the weights (the
-bias column is not penalised)::
+bias column is not penalised unless ``penalize_bias``)::
 
     L = loss(A⁽ᴸ⁾, Y) + (λ/2) Σₙ ‖W⁽ⁿ⁾[:, :-1]‖²
 
@@ -442,8 +450,8 @@ class Network:
     def objective(self, A_bar, Y, l2=0.0):
         """Mean loss plus L2 penalty (float64) of one batch: what :meth:`backward` derives."""
         self.forward(A_bar)
-        penalty = 0.5 * l2 * sum(float(np.sum(W[:, :-1].astype(np.float64) ** 2))
-                                 for W in self.weights)
+        penalised = self.theta.astype(np.float64) * self._weight_mask  # biases: 0 unless penalised
+        penalty = 0.5 * l2 * float(np.sum(penalised ** 2))
         return self.loss.value(self.output_pre_activation, Y) + penalty
 
     def predict_logits(self, X_bar, chunk=8192):
