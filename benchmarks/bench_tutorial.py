@@ -10,7 +10,7 @@ the same arithmetic and the same order of random draws, written afresh) and fits
 by side with the presets on the same recordings: 25 place cells 0.15 m wide on a 5 x 5 grid
 (the notebook's ``sample_positions(25, method="uniform")``), 10 minutes at dt = 0.1 s, first
 80 % train (4,800 samples), last 20 % test, ``placedecode.simulate(..., random_state=seed)``
-for seeds 0-4. Every procedure and preset is seeded with the same seed; the numbers are the
+for seeds 0-9. Every procedure and preset is seeded with the same seed; the numbers are the
 mean test error in cm.
 
 The procedures (from the notebook)
@@ -46,13 +46,15 @@ The numpy procedures seed ``np.random.RandomState(seed)`` where the notebook use
 Goal (issue 16 item 3): each preset's mean error over the seeds within 0.3 cm of its
 procedure's (``NumpyMLPRegressor.tutorial()`` against the code as written). The numpy presets
 should in fact reproduce their procedures seed for seed; the largest difference between their
-test predictions is reported. A ReLU output unit can die (its pre-activation negative for
+test predictions is reported. The torch preset runs the same procedure (``batch_sampling=
+"random"``) on torch's own seeded generator, so it matches in distribution, not seed for seed:
+single seeds differ by up to ~1 cm either way, hence ten seeds. A ReLU output unit can die (its pre-activation negative for
 every input, so it never learns again); a run whose prediction is constant along an axis is
 flagged "dead".
 
 Usage::
 
-    python benchmarks/bench_tutorial.py                          # seeds 0-4, writes results/
+    python benchmarks/bench_tutorial.py                          # seeds 0-9, writes results/
     python benchmarks/bench_tutorial.py --seeds 0 --minutes 3 --epochs 5 --out /tmp/quick
 
 ``--epochs`` sets the hand-coded runs' epochs (the torch runs train twice as many, as in the
@@ -71,7 +73,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Timer, markdown_table, write_results  # noqa: E402
 
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = tuple(range(10))
 GOAL_CM = 0.3
 #: The notebook's hand-coded run: DeepNeuralNetwork(eta=0.01, l2=0.01), fit(epochs=50, batch_frac=0.01).
 ETA, L2, BATCH_FRAC, EPOCHS, HIDDEN = 0.01, 0.01, 0.01, 50, 200

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import check_network_scale, check_predictions, fit_standardizer, standardize
 from ._base import target_bounds
 from ._torch_mlp import _TorchMLPBase
+from ._training import BATCH_SAMPLINGS
 from .._pynapple import pynapple_aware
 
 __all__ = ["TorchMLPRegressor"]
@@ -69,6 +71,13 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     batch_size : int or float, default=64
         Samples per mini-batch; a float in (0, 1] is a fraction of the training samples,
         rounded to the nearest int. Clipped to ``[1, n_training_samples]``.
+    batch_sampling : {"epoch", "random"}, default="epoch"
+        How an epoch's mini-batches are drawn from the ``n_train`` training samples.
+        "epoch": every sample once, in a seeded random order. "random": the tutorial's
+        stochastic gradient descent, ``round(n_train / batch_size)`` steps, each on
+        ``batch_size`` distinct samples drawn afresh (so a sample may be in several
+        batches of an epoch or in none), as :class:`NumpyMLPRegressor`'s option of the
+        same name. The epoch's training loss in ``history_`` is then over its draws.
     max_epochs : int, default=12
         Passes over the training samples (also the length of the "onecycle" and "cosine"
         schedules).
@@ -180,6 +189,10 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     True
     """
 
+    _parameter_constraints: dict = {
+        **_TorchMLPBase._parameter_constraints,
+        "batch_sampling": [StrOptions(set(BATCH_SAMPLINGS))],
+    }
     _monitor = "error"  # early stopping watches the error in cm, not the squared error
 
     def __init__(
@@ -192,6 +205,7 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         lr_schedule="onecycle",
         l2=0.0,
         batch_size=64,
+        batch_sampling="epoch",
         max_epochs=12,
         min_steps=None,
         early_stopping=False,
@@ -212,6 +226,7 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         self.lr_schedule = lr_schedule
         self.l2 = l2
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.max_epochs = max_epochs
         self.min_steps = min_steps
         self.early_stopping = early_stopping
@@ -241,13 +256,11 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         4.4 then suggests swapping in ``optim.Adam`` at its default rate as an exercise:
         ``tutorial(optimizer="adam", learning_rate=1e-3)``.)
 
-        Here the same settings, with one difference: an epoch visits every training
-        sample once in a random order (10 batches an epoch) instead of drawing each batch
-        afresh. On the tutorial's dataset (25 place cells 0.15 m wide, 10 min at
-        dt = 0.1 s, first 80 % trains, seeds 0-4; ``benchmarks/results/tutorial.md``):
-        5.20, 4.21, 5.26, 6.19 and 5.81 cm, mean 5.33 cm, next to 5.65 cm for the
-        notebook's procedure (5.24, 4.38, 6.13, 5.79, 6.70 cm); the seeds differ by up to
-        0.9 cm either way, and the means by 0.31 cm.
+        Here the same settings, ``batch_sampling="random"`` included; only the random
+        numbers differ (torch's generator, seeded from ``random_state``, draws the initial
+        weights and the batches). On the tutorial's dataset (25 place cells 0.15 m wide,
+        10 min at dt = 0.1 s, first 80 % trains; ``benchmarks/results/tutorial.md``):
+        TORCH_NUMBERS
 
         Parameters
         ----------
@@ -261,7 +274,8 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         params = dict(
             hidden_layer_sizes=(200, 200, 200, 200, 200), activation="relu", optimizer="sgd",
             learning_rate=0.1, lr_schedule="constant", l2=0.0, batch_size=0.1,
-            max_epochs=100, min_steps=None, early_stopping=False, standardize=False,
+            batch_sampling="random", max_epochs=100, min_steps=None, early_stopping=False,
+            standardize=False,
         )
         params.update(overrides)
         return cls(**params)
