@@ -41,6 +41,8 @@ from ._training import (
     Monitor,
     Progress,
     check_hidden_layer_sizes,
+    epoch_length,
+    epoch_order,
     record_epoch,
     resolve_batch_size,
     restore_on_failure,
@@ -89,6 +91,10 @@ class _BaseNumpyMLP(BaseEstimator):
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
+    # the regressor's parameters; the classifier always trains a bias on shuffled epochs
+    use_bias = True
+    penalize_bias = False
+    batch_sampling = "epoch"
 
     # ---------------------------------------------------------------- read-only views
     @property
@@ -146,7 +152,7 @@ class _BaseNumpyMLP(BaseEstimator):
         check_network_scale(X, x_mean, x_scale, "X", self.standardize)
         targets = self._init_targets(y, classes)
         layer_sizes = (X.shape[1], *hidden, targets["n_outputs"])
-        weights = init_weights(layer_sizes, rng, self.weight_init)
+        weights = init_weights(layer_sizes, rng, self.weight_init, use_bias=self.use_bias)
         weights = [(self.init_scale * W).astype(self.dtype) for W in weights]
         return {"rng": rng, "x_mean_": x_mean, "x_scale_": x_scale, "targets": targets,
                 "weights": weights, "optimizer": None, "history": new_history(), "n_iter": 0}
@@ -166,7 +172,8 @@ class _BaseNumpyMLP(BaseEstimator):
         X_val, Y_val = X_bar[:, n_train:], Y[:, n_train:]
 
         loss = self._make_loss()
-        net = Network(state["weights"], self.activation, loss, dtype)
+        net = Network(state["weights"], self.activation, loss, dtype, use_bias=self.use_bias,
+                      penalize_bias=self.penalize_bias)
         evaluator = Network(state["weights"], self.activation, loss, _PREDICT_DTYPE)
         optimizer = make_optimizer(
             self.optimizer, net.theta.size, dtype, learning_rate=self.learning_rate,
@@ -185,20 +192,23 @@ class _BaseNumpyMLP(BaseEstimator):
         layer_sizes = (X.shape[1], *(W.shape[0] for W in net.weights))
         threads = resolve_n_threads(self.n_threads, mlp_step_flops(layer_sizes, batch_size))
 
-        X_epoch = np.empty_like(X_train) if self.shuffle else X_train
-        Y_epoch = np.empty_like(Y_train) if self.shuffle else Y_train
-        N_out = np.empty_like(Y_train)  # N⁽ᴸ⁾ of every training sample, as trained
+        n_seen = epoch_length(n_train, batch_size, self.batch_sampling)  # samples an epoch
+        reorder = self.shuffle or self.batch_sampling == "random"
+        X_epoch = np.empty((X_train.shape[0], n_seen), dtype) if reorder else X_train
+        Y_epoch = np.empty((Y_train.shape[0], n_seen), dtype) if reorder else Y_train
+        N_out = np.empty_like(Y_epoch)  # N⁽ᴸ⁾ of every sample of the epoch, as trained
         progress = Progress(self.verbose, max_epochs, type(self).__name__)
         with thread_limits(threads), np.errstate(over="ignore", invalid="ignore",
                                                  under="ignore", divide="ignore"):
             try:
                 for _ in range(max_epochs):
-                    if self.shuffle:
-                        order = rng.permutation(n_train)
+                    order = epoch_order(n_train, batch_size, rng, self.batch_sampling,
+                                        self.shuffle)
+                    if order is not None:
                         np.take(X_train, order, axis=1, out=X_epoch)
                         np.take(Y_train, order, axis=1, out=Y_epoch)
-                    for start in range(0, n_train, batch_size):
-                        stop = min(start + batch_size, n_train)
+                    for start in range(0, n_seen, batch_size):
+                        stop = min(start + batch_size, n_seen)
                         net.forward(X_epoch[:, start:stop])
                         N_out[:, start:stop] = net.output_pre_activation
                         net.backward(Y_epoch[:, start:stop], self.l2)

@@ -9,8 +9,10 @@ network written for reading, in the tutorial's own notation and without work arr
 
 Notation, and how it differs from the tutorial's (``backprop``)
 ---------------------------------------------------------------
-Activations are column-major, one column per sample. For a mini-batch of ``B`` samples and
-a network of ``L`` weight layers:
+The tutorial is the notebook ``deeplearning.ipynb`` of TomGeorge1234/DeepLearningTutorial
+(section 3); :mod:`placedecode.models.backprop` writes it symbol for symbol. Activations
+are column-major, one column per sample. For a mini-batch of ``B`` samples (the tutorial's
+``N_batch``) and a network of ``L`` weight layers:
 
 =====================  ====================================  ==================================
 symbol                 meaning                               shape
@@ -23,22 +25,28 @@ symbol                 meaning                               shape
 ``C⁽ⁿ⁾ = ∂L/∂N⁽ⁿ⁾``    back-propagated error                 ``(n_units(n), B)``
 =====================  ====================================  ==================================
 
-Three conventions differ from the tutorial's, each for speed, none changes the maths:
+Five conventions differ from the tutorial's; the first three are for speed and none
+changes the maths, the last two are options:
 
-1. **The row of ones is LAST**, not first (``Ā = [A; 1]``, bias = last column of ``W``),
-   so that a hidden layer's ``A⁽ⁿ⁾`` is the contiguous view ``Ā⁽ⁿ⁾[:-1]`` of a work
-   array whose last row is filled with ones once. The tutorial's ``W`` is
-   ``np.roll(W, 1, axis=1)`` of this one.
-2. **``A`` is the tutorial's ``H``** (hidden activations; ``A⁽ᴸ⁾`` is its ``Ŷ``).
-3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ_L'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
-   and ``∂L/∂W⁽ⁿ⁾ = (2/B) C⁽ⁿ⁾ H̄⁽ⁿ⁻¹⁾ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
+1. **The row of ones is LAST**, not on top (``Ā = [A; 1]``, bias = last column of ``W``;
+   the tutorial's ``H_ = [1; H]``, bias = first column), so that a hidden layer's
+   ``A⁽ⁿ⁾`` is the contiguous view ``Ā⁽ⁿ⁾[:-1]`` of a work array whose last row is filled
+   with ones once. The tutorial's ``W`` is ``np.roll(W, 1, axis=1)`` of this one.
+2. **``A`` is the tutorial's ``H``** (post-activations; ``A⁽ᴸ⁾`` is its ``Ŷ``) and ``Ā``
+   its ``H_``; ``B`` is its ``N_batch``.
+3. **The 2/B factor is inside C.** The tutorial writes ``C⁽ᴸ⁾ = σ'(N⁽ᴸ⁾) ∘ (Ŷ − Y)``
+   and ``∂L/∂W⁽ⁿ⁾ = (2/N_batch) C⁽ⁿ⁾ H⁽ⁿ⁻¹⁾_ᵀ``; here ``C⁽ᴸ⁾`` is the true derivative
    ``∂L/∂N⁽ᴸ⁾ = (2/B) σ_L'(N⁽ᴸ⁾) ∘ (A⁽ᴸ⁾ − Y)`` (``(A⁽ᴸ⁾ − Y)/B`` for the softmax
    cross-entropy), so every ``C⁽ⁿ⁾`` is the tutorial's times 2/B and the weight gradients
    need no factor: it is applied once, to the small ``C⁽ᴸ⁾``, instead of to every
    ``∂L/∂W⁽ⁿ⁾``.
+4. **The bias column is not penalised** by default; the tutorial's update
+   ``W ← W − η ∂L/∂W − η l2 W`` decays every entry (``Network(..., penalize_bias=True)``).
+5. **Every layer has a bias column**; without a bias (the tutorial's ``use_bias=False``,
+   ``b = 0``) it is kept at 0 and not trained (``Network(..., use_bias=False)``).
 
 The objective of one mini-batch is the data loss plus an L2 penalty on the weights (the
-bias column is not penalised)::
+bias column is not penalised unless ``penalize_bias``)::
 
     L = loss(A⁽ᴸ⁾, Y) + (λ/2) Σₙ ‖W⁽ⁿ⁾[:, :-1]‖²
 
@@ -253,7 +261,7 @@ def layer_shapes(layer_sizes):
     return [(n_out, n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 
 
-def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
+def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64, use_bias=True):
     """Random bias-augmented weights for ``layer_sizes = (n_in, *hidden, n_out)``.
 
     Parameters
@@ -265,8 +273,15 @@ def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
     method : {"glorot", "tutorial"}
         ``"glorot"``: weights uniform in ``±√(6/(n_in + n_out))`` (Glorot & Bengio 2010,
         scikit-learn's and Keras' default), biases 0. ``"tutorial"``: every entry,
-        biases included, normal with standard deviation ``2/√n_in`` (the tutorial's).
+        biases included, normal with standard deviation ``2/√n_in``, drawn layer by layer
+        in the tutorial's shape ``(n_out, n_in + 1)`` with the bias FIRST (then moved to
+        the last column), so a ``RandomState`` seeded as the tutorial's ``np.random`` gives
+        the tutorial's very weights.
     dtype : numpy dtype
+    use_bias : bool, default=True
+        False draws only ``(n_out, n_in)`` per layer (the tutorial's shape without its
+        row of ones) and sets the bias column to 0; :class:`Network` with
+        ``use_bias=False`` keeps it there.
 
     Returns
     -------
@@ -276,11 +291,14 @@ def init_weights(layer_sizes, rng, method="glorot", dtype=np.float64):
     weights = []
     for n_out, n_in_plus_1 in layer_shapes(layer_sizes):
         n_in = n_in_plus_1 - 1
-        if method == "tutorial":
-            W = rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in + 1))
+        W = np.zeros((n_out, n_in + 1))
+        if method == "tutorial" and use_bias:  # drawn bias first, as the tutorial's W
+            W[...] = np.roll(rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in + 1)),
+                             -1, axis=1)
+        elif method == "tutorial":
+            W[:, :-1] = rng.normal(0.0, 2.0 / np.sqrt(n_in), size=(n_out, n_in))
         else:
             bound = np.sqrt(6.0 / (n_in + n_out))
-            W = np.zeros((n_out, n_in + 1))
             W[:, :-1] = rng.uniform(-bound, bound, size=(n_out, n_in))
         weights.append(W.astype(dtype))
     return weights
@@ -313,6 +331,12 @@ class Network:
         The loss; its ``activation`` is the output non-linearity σ_L.
     dtype : numpy dtype
         Floating type of the parameters and all work arrays.
+    use_bias : bool, default=True
+        False: the bias column is not trained (its gradient is set to 0, so it keeps its
+        value, 0 from :func:`init_weights`): the network computes ``N⁽ⁿ⁾ = W⁽ⁿ⁾A⁽ⁿ⁻¹⁾``.
+    penalize_bias : bool, default=False
+        True puts the L2 penalty on the bias column too, ``(λ/2) Σₙ ‖W⁽ⁿ⁾‖²`` (the
+        tutorial's update decays every entry of ``W``).
 
     Attributes
     ----------
@@ -324,8 +348,10 @@ class Network:
         ``∂L/∂theta`` after :meth:`backward`; :attr:`grads` are its per-layer views.
     """
 
-    def __init__(self, weights, activation, loss, dtype=np.float64):
+    def __init__(self, weights, activation, loss, dtype=np.float64, use_bias=True,
+                 penalize_bias=False):
         self.dtype = np.dtype(dtype)
+        self.use_bias = bool(use_bias)
         self.shapes = [tuple(W.shape) for W in weights]
         sizes = [W.size for W in weights]
         self.theta = np.empty(sum(sizes), dtype=self.dtype)
@@ -336,7 +362,7 @@ class Network:
             W_view[...] = W
         self._weight_mask = np.ones_like(self.theta)  # 1 on weights, 0 on biases
         for mask in self._views(self._weight_mask):
-            mask[:, -1] = 0
+            mask[:, -1] = 1 if penalize_bias else 0
         self._penalty = np.empty_like(self.theta)
         self.loss = loss
         hidden = ACTIVATIONS[activation]
@@ -416,13 +442,16 @@ class Network:
             np.multiply(self.theta, self._weight_mask, out=self._penalty)
             self._penalty *= l2
             self.grad += self._penalty
+        if not self.use_bias:  # the bias column stays as it is (0): no row of ones
+            for dW_n in dW:
+                dW_n[:, -1] = 0.0
         return self.grad
 
     def objective(self, A_bar, Y, l2=0.0):
         """Mean loss plus L2 penalty (float64) of one batch: what :meth:`backward` derives."""
         self.forward(A_bar)
-        penalty = 0.5 * l2 * sum(float(np.sum(W[:, :-1].astype(np.float64) ** 2))
-                                 for W in self.weights)
+        penalised = self.theta.astype(np.float64) * self._weight_mask  # biases: 0 unless penalised
+        penalty = 0.5 * l2 * float(np.sum(penalised ** 2))
         return self.loss.value(self.output_pre_activation, Y) + penalty
 
     def predict_logits(self, X_bar, chunk=8192):

@@ -15,7 +15,8 @@ what early stopping watches; everything else is here, on top of the training lay
 * **Seeding**: ``random_state`` gives one seed for the initial weights, the mini-batch
   order and dropout; all of it runs inside ``torch.random.fork_rng``, so the caller's
   torch random state is left untouched.
-* **The loop** (:meth:`TorchEstimator._train_module`): seeded permutation each epoch,
+* **The loop** (:meth:`TorchEstimator._train_module`): seeded permutation each epoch (or,
+  with ``batch_sampling="random"``, a fresh batch of distinct samples every step),
   per-step learning rate (``StepSchedule``), history, divergence check, early stopping
   and best-epoch restore (``Monitor``), tqdm progress; all from the training layer.
 * **Transactions**: a fit trains a new (or, for ``warm_start``, a copied) network and
@@ -46,6 +47,7 @@ from ._training import (
     Monitor,
     Progress,
     StepSchedule,
+    epoch_length,
     record_epoch,
 )
 
@@ -166,7 +168,9 @@ class TorchEstimator(BaseEstimator):
 
         device = X_train.device
         n_train = len(X_train)
-        n_batches = -(-n_train // batch_size)
+        sampling = getattr(self, "batch_sampling", "epoch")  # a parameter of the regressor only
+        n_seen = epoch_length(n_train, batch_size, sampling)  # samples an epoch, with repeats
+        n_batches = -(-n_seen // batch_size)
         optimizer = build_optimizer(module, self.optimizer, self.learning_rate, self.l2)
         schedule = StepSchedule(self.lr_schedule, self.learning_rate, epochs * n_batches)
         per_step = self.lr_schedule in ("onecycle", "cosine")
@@ -197,11 +201,16 @@ class TorchEstimator(BaseEstimator):
         try:
             for _ in range(epochs):
                 module.train()
-                order = torch.randperm(n_train, generator=generator).to(device)
+                if sampling == "random":  # each batch: batch_size distinct samples, drawn afresh
+                    order = torch.cat([torch.randperm(n_train, generator=generator)[:batch_size]
+                                       for _ in range(n_batches)])
+                else:
+                    order = torch.randperm(n_train, generator=generator)
+                order = order.to(device)
                 X_epoch, y_epoch = X_train[order], y_train[order]  # one gather; batches are views
                 loss_sum = torch.zeros((), device=device)
                 error_total = torch.zeros((), device=device)
-                for start in range(0, n_train, batch_size):
+                for start in range(0, n_seen, batch_size):
                     if per_step:
                         self._set_step(optimizer, schedule, step, cycle)
                     xb, yb = X_epoch[start:start + batch_size], y_epoch[start:start + batch_size]
@@ -216,13 +225,13 @@ class TorchEstimator(BaseEstimator):
                         loss_sum += loss.detach() * len(xb)
                         error_total += error_sum(out.detach(), yb)
                 n_iter += 1
-                train_loss = float(loss_sum) / n_train
+                train_loss = float(loss_sum) / n_seen
                 divergence.check(train_loss, n_iter)
                 val_loss = val_error = None
                 if validation is not None:
                     val_loss, val_error = self._evaluate(module, *validation, error_sum)
                     divergence.check(val_loss, n_iter, "validation")
-                record_epoch(history, n_iter, train_loss, float(error_total) / n_train,
+                record_epoch(history, n_iter, train_loss, float(error_total) / n_seen,
                              val_loss, val_error)
                 stop = watcher.update(history[watched][-1], n_iter,
                                       snapshot if validation is not None else None)

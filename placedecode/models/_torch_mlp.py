@@ -12,7 +12,8 @@ Training, in order
    regressor's default), or only centred (``"center"``, the classifier's default).
 2. With ``early_stopping=True`` the LAST ``validation_fraction`` of the samples is held out
    (:func:`~placedecode.models._base.time_series_validation_split`; never shuffled).
-3. Mini-batches of ``batch_size`` samples are drawn by a seeded permutation each epoch; the
+3. Mini-batches of ``batch_size`` samples are drawn by a seeded permutation each epoch (the
+   regressor's ``batch_sampling="random"``: a fresh batch of distinct samples every step); the
    optimiser's learning rate follows ``lr_schedule``, step by step.
 4. After each epoch a monitored quantity on the validation slice (on the training samples
    without early stopping) is compared with the best so far: the mean Euclidean error in
@@ -41,6 +42,7 @@ from ._threads import mlp_step_flops
 from ._torch_base import LR_SCHEDULES, OPTIMIZERS, TorchEstimator, resolve_device
 from ._training import (
     check_hidden_layer_sizes,
+    epoch_length,
     planned_epochs,
     resolve_batch_size,
     restore_on_failure,
@@ -102,7 +104,8 @@ class _TorchMLPBase(TorchEstimator):
             n_train = (time_series_validation_split(n_samples, self.validation_fraction)
                        if self.early_stopping else n_samples)
             batch_size = resolve_batch_size(self.batch_size, n_train)
-            epochs = planned_epochs(self.max_epochs, self.min_steps, -(-n_train // batch_size))
+            n_seen = epoch_length(n_train, batch_size, getattr(self, "batch_sampling", "epoch"))
+            epochs = planned_epochs(self.max_epochs, self.min_steps, -(-n_seen // batch_size))
 
             def make_module():
                 if warm:  # train a copy: the fitted network stays as it is if training fails

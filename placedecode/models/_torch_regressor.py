@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import check_network_scale, check_predictions, fit_standardizer, standardize
 from ._base import target_bounds
 from ._torch_mlp import _TorchMLPBase
+from ._training import BATCH_SAMPLINGS
 from .._pynapple import pynapple_aware
 
 __all__ = ["TorchMLPRegressor"]
@@ -23,10 +25,10 @@ __all__ = ["TorchMLPRegressor"]
 class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     """Deep PyTorch multilayer perceptron for decoding positions (mean squared error).
 
-    The tutorial's network (5 hidden layers of 200 ReLU units, Adam) with what it needs to
-    train reliably: standardised inputs and targets and a one-cycle learning-rate
+    The tutorial's network (5 hidden layers of 200 ReLU units), trained by Adam with what it
+    needs to train reliably: standardised inputs and targets and a one-cycle learning-rate
     schedule; optionally a time-ordered validation slice with best-weight restoring.
-    :meth:`tutorial` gives the tutorial's own settings.
+    :meth:`tutorial` gives the tutorial's own settings (SGD at 0.1).
 
     The defaults (12 epochs of mini-batches of 64, learning rate peaking at 1e-2, no
     early stopping) were tuned on the tutorial's recordings (25 cells, 10 min, 80 %
@@ -69,6 +71,13 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     batch_size : int or float, default=64
         Samples per mini-batch; a float in (0, 1] is a fraction of the training samples,
         rounded to the nearest int. Clipped to ``[1, n_training_samples]``.
+    batch_sampling : {"epoch", "random"}, default="epoch"
+        How an epoch's mini-batches are drawn from the ``n_train`` training samples.
+        "epoch": every sample once, in a seeded random order. "random": the tutorial's
+        stochastic gradient descent, ``round(n_train / batch_size)`` steps, each on
+        ``batch_size`` distinct samples drawn afresh (so a sample may be in several
+        batches of an epoch or in none), as :class:`NumpyMLPRegressor`'s option of the
+        same name. The epoch's training loss in ``history_`` is then over its draws.
     max_epochs : int, default=12
         Passes over the training samples (also the length of the "onecycle" and "cosine"
         schedules).
@@ -180,6 +189,10 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
     True
     """
 
+    _parameter_constraints: dict = {
+        **_TorchMLPBase._parameter_constraints,
+        "batch_sampling": [StrOptions(set(BATCH_SAMPLINGS))],
+    }
     _monitor = "error"  # early stopping watches the error in cm, not the squared error
 
     def __init__(
@@ -192,6 +205,7 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         lr_schedule="onecycle",
         l2=0.0,
         batch_size=64,
+        batch_sampling="epoch",
         max_epochs=12,
         min_steps=None,
         early_stopping=False,
@@ -212,6 +226,7 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         self.lr_schedule = lr_schedule
         self.l2 = l2
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.max_epochs = max_epochs
         self.min_steps = min_steps
         self.early_stopping = early_stopping
@@ -227,15 +242,25 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
 
     @classmethod
     def tutorial(cls, **overrides):
-        """The tutorial's torch network: 5 x 200 ReLU, Adam at a constant rate, no scaling.
+        """The tutorial's torch network, as its code cell is written: 5 x 200 ReLU, SGD at 0.1.
 
-        Five hidden layers of 200 ReLU units trained by Adam at a constant learning rate
-        of 1e-3 on mini-batches of 1 % of the samples for 50 epochs, on the raw rates
-        (Hz) and positions (metres): no standardisation, no learning-rate schedule, no
-        validation slice, and the last epoch's weights are kept (the tutorial reports
-        both its last epoch and its best one). Its errors on the tutorial's dataset, next
-        to the tutorial's own procedure on the same data and seeds, are measured by
-        ``benchmarks/bench_tutorial.py``.
+        The tutorial is the notebook ``deeplearning.ipynb`` of the GitHub repository
+        TomGeorge1234/DeepLearningTutorial (section 4.3, "Using pytorch to build an even
+        deeper neural network"). Its ``DeepNeuralNetworkTorch``: five hidden
+        ``nn.Linear`` layers of 200 units with ReLU and a linear output layer, torch's
+        default initialisation; ``optim.SGD`` with learning rate 0.1 (no momentum, no
+        weight decay, no schedule) on ``nn.MSELoss`` (mean over samples and coordinates);
+        each step a fresh batch of 10 % of the training samples drawn without replacement,
+        ``int(epochs / 0.1)`` steps for ``fit(epochs=100)``; raw rates (Hz) and positions
+        (m) in float32; the error it reports is that of the last step's weights. (Section
+        4.4 then suggests swapping in ``optim.Adam`` at its default rate as an exercise:
+        ``tutorial(optimizer="adam", learning_rate=1e-3)``.)
+
+        Here the same settings, ``batch_sampling="random"`` included; only the random
+        numbers differ (torch's generator, seeded from ``random_state``, draws the initial
+        weights and the batches). On the tutorial's dataset (25 place cells 0.15 m wide,
+        10 min at dt = 0.1 s, first 80 % trains; ``benchmarks/results/tutorial.md``):
+        TORCH_NUMBERS
 
         Parameters
         ----------
@@ -247,9 +272,10 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         TorchMLPRegressor
         """
         params = dict(
-            hidden_layer_sizes=(200, 200, 200, 200, 200), activation="relu", optimizer="adam",
-            learning_rate=1e-3, lr_schedule="constant", l2=0.0, batch_size=0.01,
-            max_epochs=50, min_steps=None, early_stopping=False, standardize=False,
+            hidden_layer_sizes=(200, 200, 200, 200, 200), activation="relu", optimizer="sgd",
+            learning_rate=0.1, lr_schedule="constant", l2=0.0, batch_size=0.1,
+            batch_sampling="random", max_epochs=100, min_steps=None, early_stopping=False,
+            standardize=False,
         )
         params.update(overrides)
         return cls(**params)

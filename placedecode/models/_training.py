@@ -9,6 +9,7 @@ is written once and used by all of them.
 =========================  ============================================================
 :func:`check_hidden_layer_sizes`  ``hidden_layer_sizes`` as a tuple of positive ints
 :func:`resolve_batch_size`        an int, or a fraction of the samples rounded to nearest
+:func:`epoch_order`               which samples an epoch's mini-batches take, in order
 :func:`planned_epochs`            ``max_epochs`` raised to reach ``min_steps`` updates
 :class:`StepSchedule`             per-step learning rate: one-cycle, cosine or constant
 :class:`Monitor`                  early stopping, best-epoch restore, plateau cuts
@@ -84,6 +85,41 @@ def resolve_batch_size(batch_size, n_samples: int) -> int:
     else:
         size = int(round(float(batch_size) * n_samples))
     return max(1, min(size, n_samples))
+
+
+#: How an epoch's mini-batches are drawn (the ``batch_sampling`` parameter).
+BATCH_SAMPLINGS = ("epoch", "random")
+
+
+def epoch_order(n_samples: int, batch_size: int, rng, sampling="epoch", shuffle=True):
+    """The samples one epoch visits, in order; consecutive ``batch_size`` runs are its batches.
+
+    ``"epoch"``: every sample once, in a random order (``rng.permutation``) when
+    ``shuffle``, else in the given order (None is returned: no reordering). ``"random"``
+    (the tutorial's stochastic gradient descent): ``round(n_samples / batch_size)``
+    independent batches, each ``batch_size`` distinct samples drawn by
+    ``rng.choice(n_samples, batch_size, replace=False)``, so a sample may be in several
+    batches of an epoch or in none; the draws are those of the tutorial's ``np.random``
+    loop when ``rng`` is the ``RandomState`` it was seeded as.
+
+    Returns
+    -------
+    ndarray of int or None
+        ``n_samples`` indices (``"epoch"``) or ``round(n_samples / batch_size) *
+        batch_size`` (``"random"``); None for ``"epoch"`` without ``shuffle``.
+    """
+    if sampling == "random":
+        n_batches = epoch_length(n_samples, batch_size, sampling) // batch_size
+        return np.concatenate([rng.choice(n_samples, size=batch_size, replace=False)
+                               for _ in range(n_batches)])
+    return rng.permutation(n_samples) if shuffle else None
+
+
+def epoch_length(n_samples: int, batch_size: int, sampling="epoch") -> int:
+    """How many samples (with repeats) :func:`epoch_order` gives an epoch."""
+    if sampling == "random":
+        return max(1, round(n_samples / batch_size)) * batch_size
+    return n_samples
 
 
 def planned_epochs(max_epochs: int, min_steps, n_batches: int) -> int:
