@@ -172,8 +172,9 @@ def test_1d_defaults_scale_with_the_track_and_yield_to_the_users():
     long = pdc.simulate_trajectory(minutes=0.1, environment={"dimensionality": "1D", "scale": 3.0}, random_state=0,
                                    progress=False)
     assert long.agent_params["speed_std"] == pytest.approx(0.24)
-    mine = pdc.simulate_trajectory(minutes=0.1, environment={"dimensionality": "1D"}, random_state=0, progress=False,
-                                   agent_params={"speed_mean": 0.05})
+    with pytest.warns(UserWarning, match="Solid 1D boundaries with a non-zero speed_mean"):
+        mine = pdc.simulate_trajectory(minutes=0.1, environment={"dimensionality": "1D"}, random_state=0,
+                                       progress=False, agent_params={"speed_mean": 0.05})
     assert mine.agent_params["speed_mean"] == 0.05
     ring = pdc.simulate_trajectory(minutes=0.1, environment={"dimensionality": "1D", "boundary_conditions": "periodic"},
                                    random_state=0, progress=False)
@@ -182,7 +183,8 @@ def test_1d_defaults_scale_with_the_track_and_yield_to_the_users():
 
 # ---------------------------------------------------------------------- coverage warnings
 def test_a_rat_parked_at_the_end_of_a_track_is_reported():
-    with pytest.warns(PoorCoverageWarning, match=r"within 2 cm of the x = 1 m end"):
+    with pytest.warns(PoorCoverageWarning, match=r"within 2 cm of the x = 1 m end"), \
+            pytest.warns(UserWarning, match="Solid 1D boundaries with a non-zero speed_mean"):
         pdc.simulate(n_cells=5, minutes=2, environment={"dimensionality": "1D"}, agent_params={"speed_mean": 0.08},
                      random_state=0, progress=False)
 
@@ -199,8 +201,9 @@ def test_good_and_short_paths_are_not_reported(user_run):
         warnings.simplefilter("error", PoorCoverageWarning)
         pdc.simulate(n_cells=4, minutes=2, random_state=0, progress=False)
         pdc.simulate(n_cells=4, minutes=2, environment={"dimensionality": "1D"}, random_state=0, progress=False)
-        pdc.simulate(n_cells=4, minutes=0.5, environment={"dimensionality": "1D"}, agent_params={"speed_mean": 0.08},
-                     random_state=0, progress=False)  # half a minute is too short to judge
+        with pytest.warns(UserWarning, match="Solid 1D boundaries"):  # the drift is warned of up front
+            pdc.simulate(n_cells=4, minutes=0.5, environment={"dimensionality": "1D"},
+                         agent_params={"speed_mean": 0.08}, random_state=0, progress=False)  # too short to judge
         pdc.from_ratinabox(user_run[0], user_run[1])
 
 
