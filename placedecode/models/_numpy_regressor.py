@@ -324,13 +324,13 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
         steps.
 
         On the tutorial's dataset (25 place cells 0.15 m wide, 10 min at dt = 0.1 s,
-        first 80 % trains, seeds 0-4; ``benchmarks/results/tutorial.md``):
-        ``tutorial()`` 4.31, 3.44, 4.16, 6.30 and 6.71 cm, mean 4.98 cm, equal to the
-        notebook's procedure seed for seed (test predictions within 9e-16 m);
-        ``tutorial(use_bias=True)`` 3.38, 31.6, 3.25, 59.3 and 5.03 cm, mean 20.5 cm, also
-        equal to its procedure: at seeds 1 and 3 a ReLU output unit dies (its
-        pre-activation negative for every input, so it never learns again) and one
-        coordinate is predicted as a constant.
+        first 80 % trains, seeds 0-9; ``benchmarks/results/tutorial.md``): ``tutorial()``
+        4.31, 3.44, 4.16, 6.30, 6.71, 4.40, 4.55, 5.45, 4.09 and 2.50 cm, mean 4.59 cm,
+        equal to the notebook's procedure seed for seed (test predictions within
+        1.2e-15 m); ``tutorial(use_bias=True)`` mean 17.3 cm, also equal to its procedure:
+        3.2-5.0 cm, except at seeds 1, 3 and 7 (31.6, 59.3 and 58.1 cm), where a ReLU
+        output unit dies (its pre-activation negative for every input, so it never learns
+        again) and one coordinate is predicted as a constant.
 
         Parameters
         ----------
