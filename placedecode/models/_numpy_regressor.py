@@ -104,7 +104,9 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
         sample may be in several batches of an epoch or in none; ``shuffle`` is ignored).
         The monitored training loss of an epoch is then over its random draws, noisier
         than a full pass: ``lr_patience`` and ``n_iter_no_change`` act on it sooner, so
-        use them with care (``tutorial()`` sets both to None).
+        use them with care (``tutorial()`` sets both to None). Each draw permutes all
+        ``n_train`` samples (as ``RandomState.choice`` does), so "random" suits the
+        tutorial's sizes, not millions of samples with small batches.
     use_bias : bool, default=True
         Give every layer a bias (the row of ones). False trains ``N⁽ⁿ⁾ = W⁽ⁿ⁾A⁽ⁿ⁻¹⁾``:
         the bias column of ``weights_`` stays 0 (``intercepts_`` are zeros) and, with
@@ -198,7 +200,7 @@ class NumpyMLPRegressor(RegressorMixin, _BaseNumpyMLP):
     Defaults were chosen on the tutorial's dataset (25 place cells, 10 min at 0.1 s,
     seeds 0–2) and the same with 25 grid cells: Adam at 3e-3 (1e-3 was worse in the same
     time), 20 epochs on the whole training block with the learning rate cut by 0.3 after 3
-    epochs without a lower training loss: 0.164 cm (place) and 1.71 cm (grid), where early
+    epochs without a lower training loss: 0.164 cm (place) and 1.74 cm (grid), where early
     stopping on the last 10 % (8 epochs' patience) gave 0.170 and 4.31 cm (one seed stopped
     at epoch 9); 15 epochs gave 0.176 and 2.14 cm, 25 epochs 0.159 and 1.63 cm for 25 % more
     time. ``benchmarks/bench_decoding.py`` compares it with scikit-learn's

@@ -78,6 +78,8 @@ class TorchMLPRegressor(RegressorMixin, _TorchMLPBase):
         ``batch_size`` distinct samples drawn afresh (so a sample may be in several
         batches of an epoch or in none), as :class:`NumpyMLPRegressor`'s option of the
         same name. The epoch's training loss in ``history_`` is then over its draws.
+        Each draw permutes all ``n_train`` samples, so "random" suits the tutorial's
+        sizes (thousands of samples), not millions with small batches.
     max_epochs : int, default=12
         Passes over the training samples (also the length of the "onecycle" and "cosine"
         schedules).
