@@ -98,4 +98,6 @@ def window_sum(C, window, starts=None):
     idx = np.arange(T)
     lo = np.maximum(idx - past, block_lo)
     hi = np.minimum(idx + future + 1, block_hi)
-    return cs[hi] - cs[lo], (hi - lo).astype(np.float64)
+    sums = np.take(cs, hi, axis=0)
+    sums -= np.take(cs, lo, axis=0)  # in place: a third (T, N) temporary costs ~10x the arithmetic
+    return sums, (hi - lo).astype(np.float64)

@@ -289,7 +289,8 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         C = self._counts(X)
-        self.mean_count_ = float(C.sum(axis=1).mean())  # spikes per bin, all cells together
+        cell_totals = C.sum(axis=0)  # (n_cells,) spikes of each cell over the training bins
+        self.mean_count_ = float(cell_totals.sum() / len(C))  # spikes per bin, all cells together
         if not self.mean_count_ >= _MIN_MEAN_COUNT:
             raise ValueError(
                 f"X holds {self.mean_count_:.3g} spikes per time bin on average over all {X.shape[1]} cells"
@@ -343,10 +344,13 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         flat = idx[0] if D == 1 else idx[1] * n[0] + idx[0]
         n_bins = int(np.prod(n))
         occupancy = np.bincount(flat, minlength=n_bins).astype(np.float64)
-        from scipy.sparse import csr_matrix
-
-        onehot = csr_matrix((np.ones(len(flat)), (flat, np.arange(len(flat)))), shape=(n_bins, len(flat)))
-        spikes = np.asarray((onehot @ C).T)  # (n_cells, n_bins): the spikes fired in each grid bin
+        # the spikes each cell fired in each grid bin, (n_cells, n_bins): the samples sorted by
+        # bin (stably, so each bin sums its samples in time order) and summed bin by bin
+        visited = np.flatnonzero(occupancy)
+        first = np.r_[0, np.cumsum(occupancy[visited])[:-1]].astype(np.intp)
+        spikes = np.zeros((n_bins, C.shape[1]))
+        spikes[visited] = np.add.reduceat(C[np.argsort(flat, kind="stable")], first, axis=0)
+        spikes = spikes.T
         self.occupancy_ = occupancy.reshape(self.grid_shape_)
         self.mask_ = self.occupancy_ >= max(self.min_occupancy, 1e-12)
         if not self.mask_.any():  # min_occupancy above every bin's count: keep the visited
@@ -356,7 +360,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         with np.errstate(invalid="ignore", divide="ignore"):
             tuning = spk_s / occ_s
         tuning = np.where(self.mask_ & (occ_s > 0), tuning, 0.0).reshape(C.shape[1], n_bins)
-        floor = np.maximum(self.rate_floor * C.mean(axis=0), 1e-12)[:, None]
+        floor = np.maximum(self.rate_floor * (cell_totals / len(C)), 1e-12)[:, None]
         self.tuning_ = np.maximum(tuning, floor)
         self._log_tuning = np.log(self.tuning_)
         self._flat_mask = self.mask_.ravel()
