@@ -143,6 +143,9 @@ class TorchEstimator(BaseEstimator):
     predicting the training mean).
     """
 
+    #: How mini-batches are drawn; a parameter of the regressor only (see ``_training.epoch_order``).
+    batch_sampling = "epoch"
+
     # ------------------------------------------------------------------ set-up
     def _seed(self) -> int:
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -168,7 +171,7 @@ class TorchEstimator(BaseEstimator):
 
         device = X_train.device
         n_train = len(X_train)
-        sampling = getattr(self, "batch_sampling", "epoch")  # a parameter of the regressor only
+        sampling = self.batch_sampling
         n_seen = epoch_length(n_train, batch_size, sampling)  # samples an epoch, with repeats
         n_batches = -(-n_seen // batch_size)
         optimizer = build_optimizer(module, self.optimizer, self.learning_rate, self.l2)

@@ -104,7 +104,7 @@ class _TorchMLPBase(TorchEstimator):
             n_train = (time_series_validation_split(n_samples, self.validation_fraction)
                        if self.early_stopping else n_samples)
             batch_size = resolve_batch_size(self.batch_size, n_train)
-            n_seen = epoch_length(n_train, batch_size, getattr(self, "batch_sampling", "epoch"))
+            n_seen = epoch_length(n_train, batch_size, self.batch_sampling)
             epochs = planned_epochs(self.max_epochs, self.min_steps, -(-n_seen // batch_size))
 
             def make_module():

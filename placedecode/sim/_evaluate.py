@@ -50,7 +50,9 @@ PROBE_BINS = 16
 PROBE_RTOL = 1e-6
 #: Rates (cells x bins) from which placedecode's spatial evaluators show a progress bar (~1 s of work).
 BAR_RATES = 5 * 10**6
-_FAST = ("boundary_vector", "random_spatial", "head_direction", "velocity", "speed")
+#: placedecode's evaluators of position-tuned populations (:func:`spatial_rates`).
+_SPATIAL = ("boundary_vector", "random_spatial")
+_FAST = (*_SPATIAL, "head_direction", "velocity", "speed")
 #: Evaluations whose class's ``get_state`` is known to equal the per-step loop (no probe needed).
 _GET_STATE = ("position", "random_spatial")
 
@@ -100,7 +102,7 @@ def fast_rates(neurons, evaluation: str, trajectory, out: np.ndarray, progress: 
     The spatial evaluators show a progress bar over the path's bins (with ``progress``)
     when they compute at least :data:`BAR_RATES` rates.
     """
-    if evaluation in ("boundary_vector", "random_spatial"):
+    if evaluation in _SPATIAL:
         from ._progress import Progress
 
         T = trajectory.n_samples
@@ -257,7 +259,7 @@ def rates_at(neurons, cell_type, positions: np.ndarray, path: str | None = None)
     ``get_state`` of position (``evaluation="position"`` or ``path="get_state"``).
     """
     evaluation = cell_type.evaluation
-    if evaluation in ("boundary_vector", "random_spatial") and fast_applies(neurons, evaluation):
+    if evaluation in _SPATIAL and fast_applies(neurons, evaluation):
         return spatial_rates(neurons, evaluation, positions)
     if evaluation in _GET_STATE or path == "get_state":
         return get_state_rates(neurons, positions)
