@@ -89,15 +89,20 @@ def window_sum(C, window, starts=None):
     T = len(C)
     if window == 1 or T == 0:
         return C, np.ones(T)
-    starts = np.array([0] if starts is None else starts, dtype=int)
-    sizes = np.diff(np.r_[starts, T])
-    block_lo = np.repeat(starts, sizes)
-    block_hi = np.repeat(starts + sizes, sizes)  # one past the block's last row
     past, future = (window - 1) // 2, window // 2
-    cs = np.vstack([np.zeros((1, C.shape[1])), np.cumsum(C, axis=0)])
     idx = np.arange(T)
-    lo = np.maximum(idx - past, block_lo)
-    hi = np.minimum(idx + future + 1, block_hi)
+    lo, hi = idx - past, idx + future + 1
+    if starts is None or len(starts) <= 1:  # one block: clip at its ends
+        np.maximum(lo, 0, out=lo)
+        np.minimum(hi, T, out=hi)
+    else:
+        starts = np.asarray(starts, dtype=np.intp)
+        sizes = np.diff(starts, append=T)
+        np.maximum(lo, np.repeat(starts, sizes), out=lo)
+        np.minimum(hi, np.repeat(starts + sizes, sizes), out=hi)  # one past the block's last row
+    cs = np.empty((T + 1, C.shape[1]))  # cs[k] = sum of rows < k
+    cs[0] = 0.0
+    np.cumsum(C, axis=0, out=cs[1:])
     sums = np.take(cs, hi, axis=0)
     sums -= np.take(cs, lo, axis=0)  # in place: a third (T, N) temporary costs ~10x the arithmetic
     return sums, (hi - lo).astype(np.float64)

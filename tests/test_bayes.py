@@ -104,6 +104,32 @@ def test_log_likelihood_is_one_matrix_product():
     np.testing.assert_allclose(model.log_likelihood(X[:5]), expected)
 
 
+def test_rate_maps_are_each_bins_spikes_over_its_occupancy():
+    """The maps, bin by bin from their definition, in 2D (rates with dt) and 1D (counts)."""
+    rng = np.random.default_rng(7)
+    y = rng.uniform([0.0, 0.0], [1.0, 0.6], size=(900, 2))
+    rates = rng.gamma(1.0, 3.0, size=(900, 4))  # Hz, not whole counts after x dt
+    model = BayesianDecoder(bin_size=0.2, smoothing=0, rate_floor=0, min_occupancy=1, dt=0.1).fit(rates, y)
+    ex, ey = model.edges_
+    ix = np.clip(np.floor((y[:, 0] - ex[0]) / 0.2).astype(int), 0, len(ex) - 2)
+    iy = np.clip(np.floor((y[:, 1] - ey[0]) / 0.2).astype(int), 0, len(ey) - 2)
+    for j in range(len(ey) - 1):
+        for i in range(len(ex) - 1):
+            here = (iy == j) & (ix == i)
+            assert model.occupancy_[j, i] == here.sum()
+            if here.any():
+                np.testing.assert_allclose(model.rate_maps_[:, j, i], rates[here].mean(axis=0), rtol=1e-12)
+            else:
+                assert np.isnan(model.rate_maps_[:, j, i]).all()
+    counts = rng.poisson(2.0, size=(300, 3)).astype(float)
+    x = rng.uniform(0, 1, size=300)
+    track = BayesianDecoder(bin_size=0.1, smoothing=0, rate_floor=0).fit(counts, x)
+    occupancy, _ = np.histogram(x, bins=track.edges_[0])
+    spikes = np.stack([np.histogram(x, bins=track.edges_[0], weights=c)[0] for c in counts.T])
+    np.testing.assert_array_equal(track.occupancy_, occupancy)
+    np.testing.assert_allclose(track.tuning_, spikes / occupancy, rtol=1e-12)
+
+
 def test_never_nan_with_extreme_counts_or_silent_cells(poisson_recording):
     train, test = poisson_recording
     X = train.X.copy()

@@ -19,6 +19,22 @@ def two_epochs():
     return rec[np.r_[0:1200, 1500:3000]]  # 120 s of epoch 0, then 150 s of epoch 1
 
 
+@pytest.mark.parametrize("window", [1, 2, 3, 4, 7])
+@pytest.mark.parametrize("starts", [None, [0], [0, 1, 5, 13], [0, 10]])
+def test_window_sum_is_the_sum_over_the_window_within_each_block(window, starts):
+    from placedecode._blocks import window_sum
+
+    C = np.random.default_rng(window).poisson(1.5, size=(20, 3)).astype(float)
+    sums, n = window_sum(C, window, starts)
+    bounds = [0, 20] if starts is None else list(starts) + [20]
+    past, future = (window - 1) // 2, window // 2
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        for t in range(a, b):
+            lo, hi = max(t - past, a), min(t + future + 1, b)
+            np.testing.assert_array_equal(sums[t], C[lo:hi].sum(axis=0))
+            assert n[t] == hi - lo
+
+
 def test_blocks_follow_epochs_and_time_gaps(two_epochs):
     rec = two_epochs
     assert rec.n_blocks == 2 and np.array_equal(np.bincount(rec.blocks), [1200, 1500])

@@ -70,13 +70,15 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.sparse import csc_array
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._blocks import window_sum as _window_sum
 from .._pynapple import pynapple_aware
+from ._validation import validate_float_arrays
 
 __all__ = ["BayesianDecoder"]
 
@@ -254,7 +256,7 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         C = np.asarray(X, dtype=np.float64)
         if self.dt is not None:
             C = C * float(self.dt)
-        if np.any(C < 0):
+        if C.min() < 0:  # (C is never empty: validated)
             raise ValueError("Negative values in data passed to BayesianDecoder: X must hold spike counts or rates >= 0.")
         return C
 
@@ -287,10 +289,9 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         self : BayesianDecoder
         """
         self._validate_params()
-        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        X, y = validate_float_arrays(self, X, y, reset=True, multi_output=True)
         C = self._counts(X)
-        cell_totals = C.sum(axis=0)  # (n_cells,) spikes of each cell over the training bins
-        self.mean_count_ = float(cell_totals.sum() / len(C))  # spikes per bin, all cells together
+        self.mean_count_ = float(C.sum() / len(C))  # spikes per bin, all cells together
         if not self.mean_count_ >= _MIN_MEAN_COUNT:
             raise ValueError(
                 f"X holds {self.mean_count_:.3g} spikes per time bin on average over all {X.shape[1]} cells"
@@ -339,18 +340,18 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
             self.bin_centers_ = centres[0][:, None]
 
         # bin index of every training sample, flat (row-major over (ny, nx))
-        idx = [np.clip(np.floor((Y[:, d] - self.edges_[d][0]) / self.bin_size).astype(int), 0, n[d] - 1)
+        idx = [np.clip(np.floor((Y[:, d] - self.edges_[d][0]) / self.bin_size).astype(np.intp), 0, n[d] - 1)
                for d in range(D)]
         flat = idx[0] if D == 1 else idx[1] * n[0] + idx[0]
         n_bins = int(np.prod(n))
         occupancy = np.bincount(flat, minlength=n_bins).astype(np.float64)
-        # the spikes each cell fired in each grid bin, (n_cells, n_bins): the samples sorted by
-        # bin (stably, so each bin sums its samples in time order) and summed bin by bin
-        visited = np.flatnonzero(occupancy)
-        first = np.r_[0, np.cumsum(occupancy[visited])[:-1]].astype(np.intp)
-        spikes = np.zeros((n_bins, C.shape[1]))
-        spikes[visited] = np.add.reduceat(C[np.argsort(flat, kind="stable")], first, axis=0)
-        spikes = spikes.T
+        # the spikes each cell fired in each grid bin, (n_cells, n_bins): the one-hot matrix of
+        # the samples' bins (n_bins, T), one entry per column, times the counts. scipy's sparse
+        # product adds each bin's samples in time order, in one pass over C.
+        T = len(C)
+        one_hot = csc_array((np.ones(T), flat, np.arange(T + 1)), shape=(n_bins, T))
+        spikes = (one_hot @ C).T
+        cell_totals = spikes.sum(axis=1)  # (n_cells,) spikes of each cell over the training bins
         self.occupancy_ = occupancy.reshape(self.grid_shape_)
         self.mask_ = self.occupancy_ >= max(self.min_occupancy, 1e-12)
         if not self.mask_.any():  # min_occupancy above every bin's count: keep the visited
@@ -364,6 +365,8 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
         self.tuning_ = np.maximum(tuning, floor)
         self._log_tuning = np.log(self.tuning_)
         self._flat_mask = self.mask_.ravel()
+        # Σ_i λ_i(x) of every grid bin, +inf in masked bins, so that -w Σ_i λ_i(x) is -inf there
+        self._tuning_sum = np.where(self._flat_mask, self.tuning_.sum(axis=0), np.inf)
         self._uniform = self._flat_mask / self._flat_mask.sum()
         maps = self.tuning_ / (float(self.dt) if self.dt is not None else 1.0)
         maps = np.where(self._flat_mask, maps, np.nan)
@@ -400,16 +403,17 @@ class BayesianDecoder(RegressorMixin, BaseEstimator):
             ``-inf`` in masked bins.
         """
         check_is_fitted(self, "tuning_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X = validate_float_arrays(self, X, reset=False)
         C = self._counts(X)
-        if len(C) and C.sum(axis=1).mean() < 1e-6 * self.mean_count_:
+        mean_count = C.sum() / len(C)
+        if mean_count < 1e-6 * self.mean_count_:
             warnings.warn(
-                f"X holds {C.sum(axis=1).mean():.3g} spikes per time bin on average, a millionth or less of the "
+                f"X holds {mean_count:.3g} spikes per time bin on average, a millionth or less of the "
                 f"{self.mean_count_:.3g} the decoder was fitted on: the posterior is flat and the decoded "
                 "positions are meaningless. Pass X in the units it was fitted in.", RuntimeWarning, stacklevel=3)
         C, w = _window_sum(C, self._window(), self._starts(len(X), groups))
-        ll = C @ self._log_tuning - w[:, None] * self.tuning_.sum(axis=0)[None, :]
-        ll[:, ~self._flat_mask] = -np.inf
+        ll = C @ self._log_tuning
+        ll -= w[:, None] * self._tuning_sum  # w >= 1: -inf in the masked bins
         return ll
 
     def _log_posterior(self, X, groups=None, normalize=True):
