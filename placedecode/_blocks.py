@@ -91,15 +91,10 @@ def window_sum(C, window, starts=None):
         return C, np.ones(T)
     past, future = (window - 1) // 2, window // 2
     idx = np.arange(T)
-    lo, hi = idx - past, idx + future + 1
-    if starts is None or len(starts) <= 1:  # one block: clip at its ends
-        np.maximum(lo, 0, out=lo)
-        np.minimum(hi, T, out=hi)
-    else:
-        starts = np.asarray(starts, dtype=np.intp)
-        sizes = np.diff(starts, append=T)
-        np.maximum(lo, np.repeat(starts, sizes), out=lo)
-        np.minimum(hi, np.repeat(starts + sizes, sizes), out=hi)  # one past the block's last row
+    starts = np.asarray([0] if starts is None else starts, dtype=np.intp)
+    sizes = np.diff(starts, append=T)
+    lo = np.maximum(idx - past, np.repeat(starts, sizes))
+    hi = np.minimum(idx + future + 1, np.repeat(starts + sizes, sizes))  # one past the block's last row
     cs = np.empty((T + 1, C.shape[1]))  # cs[k] = sum of rows < k
     cs[0] = 0.0
     np.cumsum(C, axis=0, out=cs[1:])

@@ -10,6 +10,7 @@ is written once and used by all of them.
 :func:`check_hidden_layer_sizes`  ``hidden_layer_sizes`` as a tuple of positive ints
 :func:`resolve_batch_size`        an int, or a fraction of the samples rounded to nearest
 :func:`epoch_order`               which samples an epoch's mini-batches take, in order
+:func:`epoch_length`              how many samples (with repeats) that order holds
 :func:`planned_epochs`            ``max_epochs`` raised to reach ``min_steps`` updates
 :class:`StepSchedule`             per-step learning rate: one-cycle, cosine or constant
 :class:`Monitor`                  early stopping, best-epoch restore, plateau cuts
